@@ -1,0 +1,271 @@
+//! Output rows: one per (replicate, month) and one per (replicate, year), built from village
+//! statistics reduced in village-id order. Stocks are plain names (`registered`), flows within
+//! the period plain too (`exits`), cumulative flows end in `_cum`.
+
+use serde::Serialize;
+
+use crate::model::village::Village;
+
+/// One row of `timeseries.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthRow {
+    /// Replicate index.
+    pub replicate: u32,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Households (conserved).
+    pub households: u64,
+    /// Truly poor households: rolling income below the line or a guarantee missing.
+    pub truly_poor: u64,
+    /// Households on the poverty register.
+    pub registered: u64,
+    /// Officially exited households (not re-registered since).
+    pub exited: u64,
+    /// Officially exited but truly poor now.
+    pub exited_truly_poor: u64,
+    /// Households flagged by relapse-prevention monitoring.
+    pub monitored: u64,
+    /// Households enrolled in dibao.
+    pub dibao: u64,
+    /// Official exits so far.
+    pub exits_cum: u64,
+    /// Exits of households not truly poor at exit, so far.
+    pub true_exits_cum: u64,
+    /// Exits of households truly poor at exit, so far.
+    pub fake_exits_cum: u64,
+    /// Relapse events so far.
+    pub relapses_cum: u64,
+    /// New-poverty events so far.
+    pub new_poor_cum: u64,
+    /// Mean 12-month rolling income per capita, yuan per person-year.
+    pub mean_income_pc: f64,
+    /// Poverty line this year, yuan per person-year.
+    pub poverty_line: f64,
+    /// Mean enthusiasm of secretaries in post (0 before they arrive).
+    pub mean_enthusiasm: f64,
+    /// Mean village knowledge of secretaries in post.
+    pub mean_knowledge: f64,
+    /// Money arriving this month, yuan.
+    pub funds_in: f64,
+    /// Money spent this month, yuan.
+    pub funds_spent: f64,
+    /// Money leaked this month (idle + misused), yuan.
+    pub funds_leaked: f64,
+    /// Money in villages' hands at month end (balance + idle not yet returned), yuan.
+    pub funds_held: f64,
+    /// Projects in their cultivation period.
+    pub industries_building: u64,
+    /// Producing projects.
+    pub industries_producing: u64,
+    /// Failed projects so far.
+    pub industries_failed: u64,
+    /// Household contacts this month.
+    pub contacts: u64,
+    /// Secretaries in post with background `young_graduate` (0 where none).
+    pub cadres_young_graduate: u64,
+    /// Secretaries in post with background `experienced` (0 where none).
+    pub cadres_experienced: u64,
+    /// Secretaries in post with background `economic` (0 where none).
+    pub cadres_economic: u64,
+    /// Secretaries in post with background `party_building` (0 where none).
+    pub cadres_party_building: u64,
+    /// Secretaries in post with background `social_work` (0 where none).
+    pub cadres_social_work: u64,
+    /// Mean enthusiasm of secretaries with background `young_graduate` (0 where none).
+    pub enthusiasm_young_graduate: f64,
+    /// Mean enthusiasm of secretaries with background `experienced` (0 where none).
+    pub enthusiasm_experienced: f64,
+    /// Mean enthusiasm of secretaries with background `economic` (0 where none).
+    pub enthusiasm_economic: f64,
+    /// Mean enthusiasm of secretaries with background `party_building` (0 where none).
+    pub enthusiasm_party_building: f64,
+    /// Mean enthusiasm of secretaries with background `social_work` (0 where none).
+    pub enthusiasm_social_work: f64,
+    /// Mean knowledge of secretaries with background `young_graduate` (0 where none).
+    pub knowledge_young_graduate: f64,
+    /// Mean knowledge of secretaries with background `experienced` (0 where none).
+    pub knowledge_experienced: f64,
+    /// Mean knowledge of secretaries with background `economic` (0 where none).
+    pub knowledge_economic: f64,
+    /// Mean knowledge of secretaries with background `party_building` (0 where none).
+    pub knowledge_party_building: f64,
+    /// Mean knowledge of secretaries with background `social_work` (0 where none).
+    pub knowledge_social_work: f64,
+}
+
+/// Per-background cadre sums, reduced into the `cadres_*`, `enthusiasm_*`, `knowledge_*` columns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BackgroundColumns {
+    /// Secretaries in post per background.
+    pub count: [u64; 5],
+    /// Sum of enthusiasm per background.
+    pub enthusiasm: [f64; 5],
+    /// Sum of knowledge per background.
+    pub knowledge: [f64; 5],
+}
+
+/// One row of `annual.csv`. Rates with a zero denominator are empty (NA).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearRow {
+    /// Replicate index.
+    pub replicate: u32,
+    /// Calendar year.
+    pub year: u32,
+    /// Registered households on 1 January.
+    pub registered_start: u64,
+    /// Official exits this year.
+    pub exits: u64,
+    /// Exits of households not truly poor at exit.
+    pub true_exits: u64,
+    /// Exits of households truly poor at exit ("numbers-only" exits).
+    pub fake_exits: u64,
+    /// Relapse events (exited household's income fell below the line).
+    pub relapses: u64,
+    /// New-poverty events (never-registered household fell below the line).
+    pub new_poor: u64,
+    /// exits / registered_start.
+    pub exit_rate: Option<f64>,
+    /// relapses / exited_stock_start.
+    pub relapse_rate: Option<f64>,
+    /// Truly poor households on 31 December.
+    pub truly_poor_end: u64,
+    /// Registered households on 31 December.
+    pub registered_end: u64,
+    /// registered_end relative to the first year's registered_end.
+    pub registered_relative: Option<f64>,
+    /// True exits this year not followed by a relapse within 24 months (or within the months
+    /// observed, see `sustained_window_months`).
+    pub sustained_exits: u64,
+    /// Months after this year's exits that the run observed (24 = complete).
+    pub sustained_window_months: u32,
+    /// Exited households (not re-registered) on 1 January.
+    pub exited_stock_start: u64,
+    /// Previously exited households registered again.
+    pub re_registrations: u64,
+    /// Wrongly registered households removed by a re-check.
+    pub removals: u64,
+    /// Truly poor households not registered on 31 December (exclusion errors).
+    pub missed_poor_end: u64,
+    /// Registered households not truly poor on 31 December (inclusion errors).
+    pub wrongly_registered_end: u64,
+    /// Share of registered households with illness as a cause on 31 December.
+    pub registered_ill_share: Option<f64>,
+    /// Mean rolling income per capita on 31 December, yuan per person-year.
+    pub mean_income_pc: f64,
+    /// Median rolling income per capita on 31 December, yuan per person-year.
+    pub median_income_pc: f64,
+    /// Mean rolling income per capita of registered households on 31 December.
+    pub registered_mean_income_pc: Option<f64>,
+    /// Gini coefficient of rolling income per capita across households on 31 December.
+    pub gini: f64,
+    /// Money arriving this year, yuan.
+    pub funds_in: f64,
+    /// Money spent this year, yuan.
+    pub funds_spent: f64,
+    /// Money leaked this year (idle + misused), yuan.
+    pub funds_leaked: f64,
+    /// funds_leaked / funds_in.
+    pub leakage_share: Option<f64>,
+    /// funds_spent / sustained_exits.
+    pub cost_per_sustained_exit: Option<f64>,
+    /// Cadres promoted at the end of their term.
+    pub promotions: u64,
+    /// Cadres recalled after a poor assessment.
+    pub recalls: u64,
+    /// Households relocated.
+    pub relocated: u64,
+}
+
+/// Ratio, or `None` when the denominator is zero.
+pub fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
+    (denominator > 0.0).then(|| numerator / denominator)
+}
+
+/// Sum of the month's village statistics, in village order.
+#[derive(Debug, Clone, Default)]
+pub struct MonthTotals {
+    /// Households.
+    pub households: u64,
+    /// Truly poor.
+    pub truly_poor: u64,
+    /// Registered.
+    pub registered: u64,
+    /// Exited stock.
+    pub exited: u64,
+    /// Exited and truly poor.
+    pub exited_truly_poor: u64,
+    /// Monitored.
+    pub monitored: u64,
+    /// Dibao.
+    pub dibao: u64,
+    /// Relapses this month.
+    pub relapses: u64,
+    /// New poor this month.
+    pub new_poor: u64,
+    /// Sum of income per capita.
+    pub income_pc_sum: f64,
+    /// Funds in.
+    pub funds_in: f64,
+    /// Funds spent.
+    pub funds_spent: f64,
+    /// Funds leaked.
+    pub funds_leaked: f64,
+    /// Funds misused (lost).
+    pub funds_misused: f64,
+    /// Funds held at month end.
+    pub funds_held: f64,
+    /// Building or maturing projects.
+    pub building: u64,
+    /// Producing projects.
+    pub producing: u64,
+    /// Failed projects.
+    pub failed: u64,
+    /// Contacts.
+    pub contacts: u64,
+    /// Promotions.
+    pub promotions: u64,
+    /// Per-background sums (count, enthusiasm sum, knowledge sum).
+    pub by_background: BackgroundColumns,
+}
+
+impl MonthTotals {
+    /// Reduce the villages' month statistics in id order.
+    pub fn from_villages(villages: &[Village]) -> MonthTotals {
+        use crate::model::industry::Stage;
+        let mut m = MonthTotals::default();
+        for v in villages {
+            let t = &v.month.tally;
+            m.households += v.households.len() as u64;
+            m.truly_poor += u64::from(t.truly_poor);
+            m.registered += u64::from(t.registered);
+            m.exited += u64::from(t.exited);
+            m.exited_truly_poor += u64::from(t.exited_truly_poor);
+            m.monitored += u64::from(t.monitored);
+            m.dibao += u64::from(t.dibao);
+            m.relapses += u64::from(t.relapses);
+            m.new_poor += u64::from(t.new_poor);
+            m.income_pc_sum += t.income_pc_sum;
+            m.funds_in += v.month.funds_in;
+            m.funds_spent += v.month.funds_spent;
+            m.funds_leaked += v.month.funds_leaked;
+            m.funds_misused += v.month.funds_misused;
+            m.funds_held += v.money_held();
+            m.contacts += u64::from(v.month.contacts);
+            m.promotions += u64::from(v.month.promotions);
+            for p in &v.industries {
+                match p.stage {
+                    Stage::Building | Stage::Maturing => m.building += 1,
+                    Stage::Producing => m.producing += 1,
+                    Stage::Failed => m.failed += 1,
+                }
+            }
+            if let Some(c) = &v.cadre {
+                let k = c.background.index();
+                m.by_background.count[k] += 1;
+                m.by_background.enthusiasm[k] += c.enthusiasm;
+                m.by_background.knowledge[k] += c.knowledge;
+            }
+        }
+        m
+    }
+}

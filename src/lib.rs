@@ -1,0 +1,13 @@
+//! povsim: an agent-based simulation of how poor villages exit poverty and how households fall
+//! back into it, under China's First Secretary programme (2015-2020 and after).
+//!
+//! A scenario flows one way: TOML file -> [`scenario`] (validated [`params::Params`]) ->
+//! [`sim::run_replicate`] per replicate (in parallel) -> [`collect`] rows -> [`summary`] ->
+//! [`export`] (CSV, JSON, manifest) and charts.
+
+pub mod collect;
+pub mod model;
+pub mod params;
+pub mod rng;
+pub mod scenario;
+pub mod sim;

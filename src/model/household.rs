@@ -1,0 +1,576 @@
+//! Households of one village as a struct of arrays, and their monthly step.
+//!
+//! Households are the hot loop: each field is its own compact vector so the monthly pass reads
+//! only what it needs, and the step allocates nothing. Village-level quantities the step needs
+//! (poverty line, farm productivity, wages, dividends) arrive precomputed in [`MonthContext`].
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, Exp1, LogNormal};
+
+use crate::params::Params;
+use crate::rng::Stream;
+
+/// Status and attribute bits of a household (one `u16` per household).
+pub mod flag {
+    /// A member is chronically ill (care costs, frequent episodes).
+    pub const CHRONIC: u16 = 1 << 0;
+    /// Guarantee: safe housing.
+    pub const HOUSING_SAFE: u16 = 1 << 1;
+    /// Guarantee: enrolled in the enhanced medical insurance package.
+    pub const MEDICAL_INSURED: u16 = 1 << 2;
+    /// Guarantee: children's compulsory schooling secured.
+    pub const SCHOOLING_OK: u16 = 1 << 3;
+    /// On the poverty register now.
+    pub const REGISTERED: u16 = 1 << 4;
+    /// Officially exited (and not re-registered since).
+    pub const EXITED: u16 = 1 << 5;
+    /// Registered while not truly poor (inclusion error), not yet found by a re-check.
+    pub const WRONGLY_REGISTERED: u16 = 1 << 6;
+    /// Enrolled in the minimum living guarantee (dibao).
+    pub const DIBAO: u16 = 1 << 7;
+    /// Flagged by relapse-prevention monitoring.
+    pub const MONITORED: u16 = 1 << 8;
+    /// The flagged household's support works (drawn once at flagging).
+    pub const SUPPORT_WORKS: u16 = 1 << 9;
+    /// In a relapse episode (counted once until income recovers or re-registration).
+    pub const IN_RELAPSE: u16 = 1 << 10;
+    /// Has ever been registered.
+    pub const EVER_REGISTERED: u16 = 1 << 11;
+    /// Rolling income was below the line last month.
+    pub const BELOW_LINE: u16 = 1 << 12;
+    /// Moved to a resettlement site.
+    pub const RELOCATED: u16 = 1 << 13;
+    /// In a new-poverty episode (never-registered household fell below the line).
+    pub const NEW_POOR_EPISODE: u16 = 1 << 14;
+    /// The last exit was a true exit (not truly poor when exited).
+    pub const TRUE_EXIT: u16 = 1 << 15;
+    /// All three guarantees.
+    pub const GUARANTEES: u16 = HOUSING_SAFE | MEDICAL_INSURED | SCHOOLING_OK;
+}
+
+/// Marker for "no month" in `u16` month fields.
+pub const NEVER: u16 = u16::MAX;
+
+/// Households of one village, struct of arrays. Index = household id within the village.
+#[derive(Debug, Clone, Default)]
+pub struct Households {
+    /// Persons (1-7).
+    pub size: Vec<u8>,
+    /// Able working-age adults (0-4).
+    pub labour: Vec<u8>,
+    /// Members working away.
+    pub migrants: Vec<u8>,
+    /// Industry slot + 1 of the member with a local industry job; 0 = none.
+    pub job: Vec<u8>,
+    /// Skill in [0, 1].
+    pub skill: Vec<f32>,
+    /// Motivation ("endogenous drive") in [0, 1]; low = dependency.
+    pub motivation: Vec<f32>,
+    /// Savings and livestock, yuan (negative = medical debt).
+    pub assets: Vec<f32>,
+    /// Household income of the last 12 months, yuan per month, ring indexed by month % 12.
+    pub income_ring: Vec<[f32; 12]>,
+    /// 12-month rolling income per capita, yuan per person-year.
+    pub income_pc: Vec<f32>,
+    /// Status bits, see [`flag`].
+    pub flags: Vec<u16>,
+    /// Month of the last official exit, or [`NEVER`].
+    pub exit_month: Vec<u16>,
+    /// Month of the last registration, or [`NEVER`].
+    pub registered_month: Vec<u16>,
+    /// Relapse episodes so far.
+    pub relapsed_count: Vec<u8>,
+    /// Month of the next illness episode (a waiting time, not a monthly coin flip).
+    pub next_illness: Vec<u16>,
+    /// A labourer is ill and out of work until this month (exclusive).
+    pub ill_until: Vec<u16>,
+}
+
+impl Households {
+    /// Number of households.
+    pub fn len(&self) -> usize {
+        self.size.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.size.is_empty()
+    }
+
+    /// Labourers at home (not migrant, not in a local job).
+    pub fn at_home(&self, i: usize) -> u8 {
+        self.labour[i]
+            .saturating_sub(self.migrants[i])
+            .saturating_sub(u8::from(self.job[i] > 0))
+    }
+
+    /// Whether the household can take migrant work (skill and motivation above threshold).
+    pub fn can_migrate(&self, i: usize, threshold: f32) -> bool {
+        self.skill[i] > threshold && self.motivation[i] > threshold
+    }
+
+    /// Whether the household qualifies for dibao: no labour, or a chronic illness.
+    pub fn dibao_eligible(&self, i: usize) -> bool {
+        self.labour[i] == 0 || self.flags[i] & flag::CHRONIC != 0
+    }
+
+    /// Truly poor: rolling income below the line, or a guarantee missing.
+    pub fn truly_poor(&self, i: usize, line: f32) -> bool {
+        self.income_pc[i] < line || self.flags[i] & flag::GUARANTEES != flag::GUARANTEES
+    }
+
+    /// Whether a (registered or exited) household is still covered by post-exit support.
+    pub fn in_support(&self, i: usize, t: u32, support_months: u32) -> bool {
+        let f = self.flags[i];
+        if f & flag::REGISTERED != 0 || f & flag::MONITORED != 0 {
+            return true;
+        }
+        f & flag::EXITED != 0 && t < u32::from(self.exit_month[i]).saturating_add(support_months)
+    }
+
+    /// Whether the enhanced medical package (higher coverage) applies: insured and still
+    /// registered, monitored or within post-exit support; or insured and never registered.
+    pub fn enhanced_coverage(&self, i: usize, t: u32, support_months: u32) -> bool {
+        let f = self.flags[i];
+        f & flag::MEDICAL_INSURED != 0
+            && (f & flag::EVER_REGISTERED == 0 || self.in_support(i, t, support_months))
+    }
+
+    /// Draw `n` households' attributes (MODEL.md section 5). Income is not drawn: it follows
+    /// from these attributes, see [`Households::settle_initial_income`].
+    pub fn draw(n: usize, params: &Params, rng: &mut Stream) -> Households {
+        let mut h = Households::default();
+        let skill_dist = Beta::new(3.0f64, 2.5).expect("constant Beta parameters are valid");
+        let motivation_dist = Beta::new(5.0f64, 2.0).expect("constant Beta parameters are valid");
+        let assets_dist =
+            LogNormal::new(6000f64.ln(), 0.8).expect("constant lognormal parameters are valid");
+        let economy = &params.economy;
+        let stay_share =
+            economy.return_rate / (economy.migration_rate + economy.return_rate).max(1e-12);
+        let threshold = economy.migration_threshold as f32;
+        const SIZE_WEIGHTS: [f64; 7] = [0.12, 0.22, 0.25, 0.22, 0.12, 0.05, 0.02];
+        for _ in 0..n {
+            let mut u: f64 = rng.random();
+            let mut size = 7u8;
+            for (k, w) in SIZE_WEIGHTS.iter().enumerate() {
+                if u < *w {
+                    size = k as u8 + 1;
+                    break;
+                }
+                u -= w;
+            }
+            let no_labour_chance = if size <= 2 { 0.10 } else { 0.02 };
+            let labour = if rng.random::<f64>() < no_labour_chance {
+                0
+            } else {
+                let extra = (1..size).filter(|_| rng.random::<f64>() < 0.45).count() as u8;
+                (1 + extra).min(4).min(size)
+            };
+            let chronic = rng.random::<f64>() < params.population.chronic_illness_share;
+            // A chronically ill member is not an able labourer (when there are others).
+            let labour = if chronic && labour >= 2 {
+                labour - 1
+            } else {
+                labour
+            };
+            let skill = skill_dist.sample(rng) as f32;
+            let motivation = motivation_dist.sample(rng) as f32;
+            let assets = assets_dist.sample(rng) as f32;
+            let mut migrants = 0u8;
+            if skill > threshold && motivation > threshold {
+                for _ in 0..labour {
+                    if rng.random::<f64>() >= stay_share {
+                        migrants += 1;
+                    }
+                }
+            }
+            let mut flags = if chronic { flag::CHRONIC } else { 0 };
+            flags |= flag::GUARANTEES;
+            h.size.push(size);
+            h.labour.push(labour);
+            h.migrants.push(migrants);
+            h.job.push(0);
+            h.skill.push(skill);
+            h.motivation.push(motivation);
+            h.assets.push(assets);
+            h.income_ring.push([0.0; 12]);
+            h.income_pc.push(0.0);
+            h.flags.push(flags);
+            h.exit_month.push(NEVER);
+            h.registered_month.push(NEVER);
+            h.relapsed_count.push(0);
+            let rate = if chronic {
+                params.shocks.chronic_illness_rate
+            } else {
+                params.shocks.illness_rate
+            };
+            h.next_illness.push(illness_wait(0, rate, rng));
+            h.ill_until.push(0);
+        }
+        h
+    }
+
+    /// Fill each household's 12-month income history with the steady-state income its
+    /// attributes imply, then draw the guarantee gaps of the poorer households.
+    pub fn settle_initial_income(&mut self, ctx: &MonthContext, rng: &mut Stream) {
+        for i in 0..self.len() {
+            let income = self.own_income(i, ctx, 0.0);
+            self.income_ring[i] = [income.max(0.0); 12];
+            self.income_pc[i] = income.max(0.0) * 12.0 / f32::from(self.size[i]);
+            if self.income_pc[i] < ctx.line {
+                self.flags[i] |= flag::BELOW_LINE;
+            }
+            // Guarantee gaps concentrate among the income-poor; a few near-poor have them too.
+            let gaps = if self.income_pc[i] < ctx.line {
+                Some((0.20, 0.20, 0.06))
+            } else if self.income_pc[i] < 1.5 * ctx.line {
+                Some((0.04, 0.04, 0.02))
+            } else {
+                None
+            };
+            if let Some((housing, insurance, schooling)) = gaps {
+                let mut f = self.flags[i];
+                if rng.random::<f32>() < housing {
+                    f &= !flag::HOUSING_SAFE;
+                }
+                if rng.random::<f32>() < insurance {
+                    f &= !flag::MEDICAL_INSURED;
+                }
+                if self.size[i] >= 3 && rng.random::<f32>() < schooling {
+                    f &= !flag::SCHOOLING_OK;
+                }
+                // Dibao predates the programme: part of the eligible poor already receive it.
+                if self.income_pc[i] < ctx.line
+                    && self.dibao_eligible(i)
+                    && rng.random::<f32>() < 0.65
+                {
+                    f |= flag::DIBAO;
+                }
+                self.flags[i] = f;
+            }
+        }
+    }
+
+    /// This month's own income (before dibao and monitoring assistance), yuan per month.
+    /// `out_of_pocket` is medical cost not covered by assets this month.
+    #[inline]
+    fn own_income(&self, i: usize, ctx: &MonthContext, out_of_pocket: f32) -> f32 {
+        let f = self.flags[i];
+        let ill = ctx.t < u32::from(self.ill_until[i]);
+        let mut home = self.at_home(i);
+        let mut migrants = self.migrants[i];
+        let mut job = u8::from(self.job[i] > 0);
+        if ill {
+            if home > 0 {
+                home -= 1;
+            } else if migrants > 0 {
+                migrants -= 1;
+            } else {
+                job = job.saturating_sub(1);
+            }
+        }
+        let relocated = f & flag::RELOCATED != 0;
+        let farm_factor = if relocated {
+            ctx.farm_per_labourer_month * 0.5
+        } else {
+            ctx.farm_per_labourer_month
+        };
+        let farm = farm_factor * f32::from(home) * (0.8 + 0.4 * self.skill[i]);
+        let remit = if relocated {
+            ctx.remittance_relocated
+        } else {
+            ctx.remittance
+        } * f32::from(migrants);
+        let wage = ctx.local_wage * f32::from(job);
+        let dividend = if f & flag::REGISTERED != 0
+            || (f & flag::EXITED != 0 && self.in_support(i, ctx.t, ctx.support_months))
+        {
+            ctx.dividend_per_household
+        } else {
+            0.0
+        };
+        let coverage = ctx.coverage(self.enhanced_coverage(i, ctx.t, ctx.support_months));
+        let chronic = if f & flag::CHRONIC != 0 {
+            ctx.chronic_care_month * (1.0 - coverage)
+        } else {
+            0.0
+        };
+        ctx.other_income_pc * f32::from(self.size[i]) + farm + remit + wage + dividend
+            - chronic
+            - out_of_pocket
+    }
+}
+
+/// Month of the next illness episode after `t`: an exponential waiting time with `rate_per_year`.
+pub fn illness_wait(t: u32, rate_per_year: f64, rng: &mut Stream) -> u16 {
+    if rate_per_year <= 0.0 {
+        return NEVER;
+    }
+    let e: f64 = Exp1.sample(rng);
+    let months = (e / rate_per_year * 12.0).ceil().max(1.0);
+    let next = f64::from(t) + months;
+    if next >= f64::from(NEVER) {
+        NEVER
+    } else {
+        next as u16
+    }
+}
+
+impl MonthContext {
+    /// Medical cost coverage with or without the enhanced package.
+    #[inline]
+    pub fn coverage(&self, enhanced: bool) -> f32 {
+        if enhanced {
+            self.coverage_insured
+        } else {
+            self.coverage_uninsured
+        }
+    }
+}
+
+/// Village-level quantities the household step needs this month.
+#[derive(Debug, Clone, Default)]
+pub struct MonthContext {
+    /// Month index.
+    pub t: u32,
+    /// Poverty line this year, yuan per person-year.
+    pub line: f32,
+    /// Dibao standard this year, yuan per person-month.
+    pub dibao_month: f32,
+    /// Farm income per labourer at home this month before the skill factor (infrastructure
+    /// and disasters applied), yuan.
+    pub farm_per_labourer_month: f32,
+    /// Remittance per migrant this month, yuan (remoteness applied).
+    pub remittance: f32,
+    /// Remittance per migrant for relocated households.
+    pub remittance_relocated: f32,
+    /// Local industry wage per job, yuan per month.
+    pub local_wage: f32,
+    /// Pensions, family support and land rents per person, yuan per month.
+    pub other_income_pc: f32,
+    /// Dividend per registered (or supported) household this month, yuan.
+    pub dividend_per_household: f32,
+    /// Medical coverage without / with the enhanced package.
+    pub coverage_uninsured: f32,
+    /// Medical coverage with the enhanced package.
+    pub coverage_insured: f32,
+    /// Chronic care cost per month before coverage.
+    pub chronic_care_month: f32,
+    /// Illness cost per episode before coverage.
+    pub illness_cost: f32,
+    /// Months a labourer is out per episode.
+    pub illness_months: u16,
+    /// Episodes per year without / with chronic illness.
+    pub illness_rate: f64,
+    /// Episodes per year with chronic illness.
+    pub chronic_illness_rate: f64,
+    /// Monthly probability per eligible labourer at home of leaving to migrate.
+    pub migration_rate: f32,
+    /// Multiplier on migration for relocated households.
+    pub relocated_migration_boost: f32,
+    /// Monthly probability per migrant of returning.
+    pub return_rate: f32,
+    /// Skill and motivation threshold for migration.
+    pub migration_threshold: f32,
+    /// Share of income saved.
+    pub saving_rate: f32,
+    /// Post-exit support duration in months.
+    pub support_months: u32,
+    /// Whether relapse-prevention monitoring runs this month.
+    pub monitoring: bool,
+    /// Monthly flag probability for a watched household.
+    pub flag_probability: f32,
+    /// Probability that a flagged household's support works.
+    pub monitoring_success: f32,
+    /// Households below this income per capita are watched, yuan per person-year.
+    pub monitoring_threshold: f32,
+    /// Money available for monitoring assistance this month, yuan.
+    pub assistance_budget: f64,
+    /// Whether the village suffered a disaster this month (a shock for monitoring).
+    pub disaster_now: bool,
+    /// Share of migrants sent home this month by a macro shock (0 usually).
+    pub macro_return_share: f32,
+}
+
+/// What the household step counts this month.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HouseholdTally {
+    /// Truly poor households (income below line or a guarantee missing).
+    pub truly_poor: u32,
+    /// Registered households.
+    pub registered: u32,
+    /// Flagged by monitoring.
+    pub monitored: u32,
+    /// Officially exited but truly poor now.
+    pub exited_truly_poor: u32,
+    /// Officially exited (stock).
+    pub exited: u32,
+    /// Relapse events this month.
+    pub relapses: u32,
+    /// New-poverty events this month.
+    pub new_poor: u32,
+    /// Illness episodes starting this month.
+    pub illness_episodes: u32,
+    /// Migrants (persons).
+    pub migrants: u32,
+    /// Households enrolled in dibao.
+    pub dibao: u32,
+    /// Sum of rolling income per capita, yuan per person-year.
+    pub income_pc_sum: f64,
+    /// Monitoring assistance paid, yuan.
+    pub assistance_paid: f64,
+    /// Dibao top-ups paid (from outside the village funds), yuan.
+    pub dibao_paid: f64,
+}
+
+/// Advance every household one month: shocks, migration, income, rolling income, assets,
+/// relapse, new poverty and monitoring. `sustained_loss[y]` counts true exits of year index `y`
+/// that relapse within 24 months.
+pub fn step_households(
+    hh: &mut Households,
+    ctx: &MonthContext,
+    rng: &mut Stream,
+    tally: &mut HouseholdTally,
+    sustained_loss: &mut [u32],
+) {
+    let t = ctx.t;
+    let slot = (t % 12) as usize;
+    let mut budget = ctx.assistance_budget;
+    for i in 0..hh.len() {
+        let size = f32::from(hh.size[i]);
+        // Illness: a waiting time, drawn again only when an episode happens.
+        let mut shocked = ctx.disaster_now;
+        let mut out_of_pocket = 0.0f32;
+        if u32::from(hh.next_illness[i]) == t {
+            shocked = true;
+            tally.illness_episodes += 1;
+            hh.ill_until[i] = (t + u32::from(ctx.illness_months)).min(u32::from(NEVER) - 1) as u16;
+            let coverage = ctx.coverage(hh.enhanced_coverage(i, t, ctx.support_months));
+            let cost = ctx.illness_cost * (1.0 - coverage);
+            let from_assets = cost.min(hh.assets[i].max(0.0));
+            hh.assets[i] -= from_assets;
+            out_of_pocket = cost - from_assets;
+            let rate = if hh.flags[i] & flag::CHRONIC != 0 {
+                ctx.chronic_illness_rate
+            } else {
+                ctx.illness_rate
+            };
+            hh.next_illness[i] = illness_wait(t, rate, rng);
+        }
+        // Migration: one draw decides a departure or a return.
+        let home = hh.at_home(i);
+        let migrants = hh.migrants[i];
+        if home > 0 || migrants > 0 {
+            let u: f32 = rng.random();
+            let mut leave = 0.0;
+            if home > 0 && hh.can_migrate(i, ctx.migration_threshold) {
+                let boost = if hh.flags[i] & flag::RELOCATED != 0 {
+                    ctx.relocated_migration_boost
+                } else {
+                    1.0
+                };
+                leave = ctx.migration_rate * boost * f32::from(home);
+            }
+            let back = ctx.return_rate * f32::from(migrants) + ctx.macro_return_share;
+            if u < leave {
+                hh.migrants[i] += 1;
+            } else if migrants > 0 && u > 1.0 - back.min(1.0 - leave) {
+                hh.migrants[i] -= 1;
+                shocked = true;
+            }
+        }
+        tally.migrants += u32::from(hh.migrants[i]);
+
+        // Income.
+        let own = hh.own_income(i, ctx, out_of_pocket);
+        let mut income = own;
+        let f = hh.flags[i];
+        // Dibao is means-tested social assistance: it tops up enrolled, eligible households
+        // whatever their register status ("the last line of defence").
+        if f & flag::DIBAO != 0 && hh.dibao_eligible(i) {
+            let top_up = (ctx.dibao_month * size - own).max(0.0);
+            income += top_up;
+            tally.dibao_paid += f64::from(top_up);
+        }
+        if income < 0.0 {
+            hh.assets[i] += income;
+            income = 0.0;
+        }
+        let old = hh.income_ring[i][slot];
+        let mut rolling: f32 = hh.income_ring[i].iter().sum::<f32>() - old + income;
+        // Monitoring assistance: a flagged household whose support works is topped up so its
+        // rolling income stays at the line.
+        if f & flag::MONITORED != 0 && f & flag::SUPPORT_WORKS != 0 {
+            let needed = ctx.line * size - rolling;
+            if needed > 0.0 && budget >= f64::from(needed) {
+                let pay = needed + 1.0;
+                income += pay;
+                rolling += pay;
+                budget -= f64::from(pay);
+                tally.assistance_paid += f64::from(pay);
+            }
+        }
+        hh.income_ring[i][slot] = income;
+        if income > 0.0 {
+            hh.assets[i] += ctx.saving_rate * income;
+        }
+        let pc = rolling.max(0.0) / size;
+        hh.income_pc[i] = pc;
+        tally.income_pc_sum += f64::from(pc);
+
+        // Status transitions.
+        let below = pc < ctx.line;
+        let was_below = f & flag::BELOW_LINE != 0;
+        let mut f = hh.flags[i];
+        if f & flag::REGISTERED == 0 {
+            if f & flag::EXITED != 0 {
+                if below && !was_below && f & flag::IN_RELAPSE == 0 {
+                    tally.relapses += 1;
+                    f |= flag::IN_RELAPSE;
+                    hh.relapsed_count[i] = hh.relapsed_count[i].saturating_add(1);
+                    let exit = u32::from(hh.exit_month[i]);
+                    if f & flag::TRUE_EXIT != 0 && t <= exit + 24 {
+                        let year = (exit / 12) as usize;
+                        if let Some(loss) = sustained_loss.get_mut(year) {
+                            *loss += 1;
+                        }
+                    }
+                } else if !below {
+                    f &= !flag::IN_RELAPSE;
+                }
+            } else if f & flag::EVER_REGISTERED == 0 {
+                if below && !was_below && f & flag::NEW_POOR_EPISODE == 0 {
+                    tally.new_poor += 1;
+                    f |= flag::NEW_POOR_EPISODE;
+                } else if !below {
+                    f &= !flag::NEW_POOR_EPISODE;
+                }
+            }
+            if ctx.monitoring && f & flag::MONITORED == 0 {
+                let watched = pc < ctx.monitoring_threshold || shocked;
+                if watched && rng.random::<f32>() < ctx.flag_probability {
+                    f |= flag::MONITORED;
+                    if rng.random::<f32>() < ctx.monitoring_success {
+                        f |= flag::SUPPORT_WORKS;
+                    }
+                }
+            }
+        }
+        if below {
+            f |= flag::BELOW_LINE;
+        } else {
+            f &= !flag::BELOW_LINE;
+        }
+        hh.flags[i] = f;
+
+        // Tallies.
+        let truly_poor = below || f & flag::GUARANTEES != flag::GUARANTEES;
+        tally.truly_poor += u32::from(truly_poor);
+        tally.registered += u32::from(f & flag::REGISTERED != 0);
+        tally.monitored += u32::from(f & flag::MONITORED != 0);
+        let exited = f & flag::EXITED != 0 && f & flag::REGISTERED == 0;
+        tally.exited += u32::from(exited);
+        tally.exited_truly_poor += u32::from(exited && truly_poor);
+        tally.dibao += u32::from(f & flag::DIBAO != 0);
+    }
+}

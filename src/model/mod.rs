@@ -1,0 +1,15 @@
+//! The First Secretary model: state and update functions, no I/O.
+//!
+//! - [`household`]: households as struct of arrays and their monthly step (the hot loop);
+//! - [`cadre`]: secretaries, enthusiasm, knowledge, effort and its channels;
+//! - [`industry`]: village projects from launch to production or failure;
+//! - [`village`]: one village's monthly and annual steps;
+//! - [`world`]: county prices and disasters shared by villages;
+//! - [`schedule`]: the calendar and year-indexed policy series.
+
+pub mod cadre;
+pub mod household;
+pub mod industry;
+pub mod schedule;
+pub mod village;
+pub mod world;

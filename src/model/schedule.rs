@@ -1,0 +1,142 @@
+//! Calendar and year-indexed policy series: poverty line, dibao standard, funding index,
+//! deadline pressure. Pure functions of the parameters and the month.
+
+use crate::params::{EconomyParams, FundingParams, PolicyParams};
+
+/// Index of a simulated month, 0 = January of the start year.
+pub type Month = u32;
+
+/// First year of the poverty-line and dibao series in `EconomyParams`.
+pub const SERIES_START_YEAR: u32 = 2014;
+
+/// Calendar position of a simulated month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calendar {
+    /// Year of the first simulated month.
+    pub start_year: u32,
+}
+
+impl Calendar {
+    /// Calendar year of month `t`.
+    pub fn year(self, t: Month) -> u32 {
+        self.start_year + t / 12
+    }
+
+    /// Month of the year, 1 = January.
+    pub fn month_of_year(self, t: Month) -> u32 {
+        t % 12 + 1
+    }
+
+    /// Whether `t` is December, when annual events happen.
+    pub fn is_year_end(self, t: Month) -> bool {
+        t % 12 == 11
+    }
+
+    /// Time in fractional years (2015.0 = start of January 2015).
+    pub fn fractional_year(self, t: Month) -> f64 {
+        f64::from(self.start_year) + f64::from(t) / 12.0
+    }
+
+    /// `YYYY-MM` label for output.
+    pub fn label(self, t: Month) -> String {
+        format!("{}-{:02}", self.year(t), self.month_of_year(t))
+    }
+}
+
+/// Value of a yearly series starting in `first_year`, held before it and indexed by
+/// `indexation` per year after its last entry.
+fn indexed_series(series: &[f64], first_year: u32, year: u32, indexation: f64) -> f64 {
+    let Some(&last) = series.last() else {
+        return 0.0;
+    };
+    let offset = year.saturating_sub(first_year) as usize;
+    if year < first_year {
+        series[0]
+    } else if offset < series.len() {
+        series[offset]
+    } else {
+        let extra = (offset + 1 - series.len()) as i32;
+        last * (1.0 + indexation).powi(extra)
+    }
+}
+
+/// Poverty line for `year`, yuan per person-year.
+pub fn poverty_line(economy: &EconomyParams, year: u32) -> f64 {
+    indexed_series(
+        &economy.poverty_line,
+        SERIES_START_YEAR,
+        year,
+        economy.indexation,
+    )
+}
+
+/// Rural dibao standard for `year`, yuan per person-year.
+pub fn dibao_standard(economy: &EconomyParams, year: u32) -> f64 {
+    indexed_series(
+        &economy.dibao_standard,
+        SERIES_START_YEAR,
+        year,
+        economy.indexation,
+    )
+}
+
+/// Index of central special poverty funds for `year` (2015 = 1), held after the last entry.
+pub fn funding_index(funding: &FundingParams, year: u32) -> f64 {
+    indexed_series(&funding.schedule, funding.schedule_start_year, year, 0.0)
+}
+
+/// Deadline pressure in [0, 1]: rises linearly from 0 to 1 over the three years before the
+/// deadline year, stays 1 through the deadline year, and is 0 afterwards.
+pub fn pressure(policy: &PolicyParams, fractional_year: f64) -> f64 {
+    let deadline = f64::from(policy.deadline_year);
+    if fractional_year >= deadline + 1.0 {
+        0.0
+    } else {
+        ((fractional_year - (deadline - 3.0)) / 3.0).clamp(0.0, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poverty_line_follows_table_then_indexes() {
+        let e = EconomyParams::default();
+        assert_eq!(poverty_line(&e, 2014), 2800.0);
+        assert_eq!(poverty_line(&e, 2020), 4000.0);
+        assert!((poverty_line(&e, 2021) - 4120.0).abs() < 1e-9);
+        assert_eq!(poverty_line(&e, 2010), 2800.0);
+    }
+
+    #[test]
+    fn dibao_passes_the_line_by_2017() {
+        let e = EconomyParams::default();
+        assert!(dibao_standard(&e, 2014) < poverty_line(&e, 2014));
+        assert!(dibao_standard(&e, 2017) > poverty_line(&e, 2017));
+    }
+
+    #[test]
+    fn pressure_rises_to_one_at_the_deadline_and_drops_after() {
+        let p = PolicyParams::default();
+        assert_eq!(pressure(&p, 2016.5), 0.0);
+        assert!((pressure(&p, 2018.5) - 0.5).abs() < 1e-9);
+        assert_eq!(pressure(&p, 2020.5), 1.0);
+        assert_eq!(pressure(&p, 2021.0), 0.0);
+    }
+
+    #[test]
+    fn funding_held_at_last_value() {
+        let f = FundingParams::default();
+        assert_eq!(funding_index(&f, 2015), 1.0);
+        assert_eq!(funding_index(&f, 2025), 3.17);
+    }
+
+    #[test]
+    fn calendar_labels() {
+        let c = Calendar { start_year: 2014 };
+        assert_eq!(c.label(0), "2014-01");
+        assert_eq!(c.label(23), "2015-12");
+        assert!(c.is_year_end(23));
+    }
+}

@@ -1,0 +1,977 @@
+//! One village: its attributes, funds, industries, cadre and households, and its monthly and
+//! annual steps. A village draws only from its own streams, so villages can be stepped in
+//! parallel and give the same result in any order.
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, Normal, StandardNormal};
+
+use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
+use super::household::{flag, step_households, HouseholdTally, Households, MonthContext, NEVER};
+use super::industry::{feasibility, Event, Industry, Stage};
+use super::schedule::{dibao_standard, poverty_line, pressure, Calendar, SERIES_START_YEAR};
+use super::world::County;
+use crate::params::{Assignment, Background, ExitRule, IndustryKind, Params};
+use crate::rng::{stream, Purpose, Stream};
+
+/// The village's own random streams, one per purpose.
+#[derive(Debug, Clone)]
+pub struct VillageStreams {
+    /// Household shocks, migration, monitoring.
+    pub households: Stream,
+    /// Cadre backgrounds.
+    pub cadres: Stream,
+    /// Industry launches and failures.
+    pub industries: Stream,
+    /// Identification, exit assessment, measurement noise.
+    pub assessment: Stream,
+    /// Household-support contacts.
+    pub support: Stream,
+    /// Relocation choices.
+    pub relocation: Stream,
+}
+
+/// Flows and stocks of one village in the current month.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MonthStats {
+    /// What the households counted.
+    pub tally: HouseholdTally,
+    /// Money arriving (county allocation, unit resources, earmarked relocation), yuan.
+    pub funds_in: f64,
+    /// Money spent on projects, infrastructure, measures, assistance, relocation, yuan.
+    pub funds_spent: f64,
+    /// Money leaked (idle + misused), yuan.
+    pub funds_leaked: f64,
+    /// Leaked money that is lost for good, yuan.
+    pub funds_misused: f64,
+    /// Idle money returning to the balance, yuan.
+    pub funds_returned: f64,
+    /// Projects launched.
+    pub launches: u32,
+    /// Household contacts made.
+    pub contacts: u32,
+    /// Contacts whose measure fitted the household's cause and was applied.
+    pub measures_applied: u32,
+    /// Cadres promoted at the end of their term.
+    pub promotions: u32,
+}
+
+/// Counts of one village for the current year (annual process results included).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct YearStats {
+    /// Registered households on 1 January.
+    pub registered_start: u32,
+    /// Exited households (not re-registered) on 1 January.
+    pub exited_stock_start: u32,
+    /// Official exits.
+    pub exits: u32,
+    /// Exits of households not truly poor at exit.
+    pub true_exits: u32,
+    /// Exits of households truly poor at exit.
+    pub fake_exits: u32,
+    /// Relapse events.
+    pub relapses: u32,
+    /// New-poverty events.
+    pub new_poor: u32,
+    /// Previously exited households registered again.
+    pub re_registrations: u32,
+    /// Wrongly registered households removed by a re-check.
+    pub removals: u32,
+    /// Households relocated.
+    pub relocated: u32,
+    /// Cadres recalled after a poor assessment.
+    pub recalls: u32,
+}
+
+/// One poor village.
+#[derive(Debug, Clone)]
+pub struct Village {
+    /// Village id (0-based, global).
+    pub id: u32,
+    /// County id.
+    pub county: u32,
+    /// Distance to markets and towns, [0, 1].
+    pub remoteness: f64,
+    /// Roads, water, power, [0, 1].
+    pub infrastructure: f64,
+    /// Strength of the party branch and committees, [0, 1].
+    pub organisation: f64,
+    /// Villagers' trust in the branch and the team, [0, 1].
+    pub trust: f64,
+    /// Pre-existing industry base, [0, 1] (projects add to it).
+    pub industry_base: f64,
+    /// In a conservation area: some industries barred.
+    pub eco_restricted: bool,
+    /// The households.
+    pub households: Households,
+    /// Projects launched so far (failed ones kept for the record).
+    pub industries: Vec<Industry>,
+    /// The first secretary in post, if any.
+    pub cadre: Option<Cadre>,
+    /// Money available, yuan.
+    pub fund_balance: f64,
+    /// Idle money by month of leakage, returning 12 months later, yuan.
+    pub idle_pool: [f64; 12],
+    /// County allocation for the current year, yuan per year.
+    pub allocation: f64,
+    /// Collective income this year, yuan.
+    pub collective_income: f64,
+    /// Households registered at the last annual process (contact targets).
+    pub registered_list: Vec<u32>,
+    /// Households relocated so far.
+    pub relocated_total: u32,
+    /// Dividend recipients last month (registered or supported households).
+    pub dividend_recipients: u32,
+    /// Effort per channel last month.
+    pub channel_effort: ChannelWeights,
+    /// Assessment score of the cadre this year (exits per registered household).
+    pub score: f64,
+    /// Streams.
+    pub streams: VillageStreams,
+    /// This month's flows.
+    pub month: MonthStats,
+    /// This year's counts.
+    pub year: YearStats,
+    /// True exits of year index y that relapsed within 24 months.
+    pub sustained_loss: Vec<u32>,
+}
+
+/// Identification error rates for one annual process.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ErrorRates {
+    /// Probability a truly poor household is missed.
+    pub exclusion: f64,
+    /// Probability a near-poor, non-poor household is wrongly registered.
+    pub inclusion: f64,
+    /// Probability a re-check finds a wrongly registered household.
+    pub detection: f64,
+}
+
+/// Identification error rates (MODEL.md section 7, "Identification").
+pub fn error_rates(
+    params: &Params,
+    organisation: f64,
+    knowledge: f64,
+    effort: f64,
+    first_year: bool,
+) -> ErrorRates {
+    let id = &params.identification;
+    let effort = effort.clamp(0.0, 1.0);
+    let effort_factor = 1.0 - 0.5 * effort;
+    let exclusion =
+        id.base_exclusion * (1.0 - organisation) * (1.0 - 0.5 * knowledge) * effort_factor;
+    let later = if first_year {
+        1.0
+    } else {
+        id.later_inclusion_factor
+    };
+    let inclusion = id.base_inclusion * (1.0 - organisation) * effort_factor * later;
+    let detection = 1.0 - (1.0 - organisation) * (1.0 - 0.5 * knowledge) * effort_factor;
+    ErrorRates {
+        exclusion,
+        inclusion,
+        detection,
+    }
+}
+
+/// The measure a household's situation calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Renovate unsafe housing.
+    Housing,
+    /// Enrol in the enhanced medical insurance.
+    Insurance,
+    /// Secure children's schooling.
+    Schooling,
+    /// Enrol in dibao (no labour or chronic illness).
+    Dibao,
+    /// "Endogenous drive" work against dependency.
+    Motivation,
+    /// Skills training.
+    Training,
+    /// Place a labourer in a migrant or local job.
+    JobPlacement,
+}
+
+/// The measure that fits household `i`'s main cause of poverty, in priority order.
+pub fn fitting_measure(hh: &Households, i: usize, threshold: f32) -> Measure {
+    let f = hh.flags[i];
+    if f & flag::HOUSING_SAFE == 0 {
+        Measure::Housing
+    } else if f & flag::MEDICAL_INSURED == 0 {
+        Measure::Insurance
+    } else if f & flag::SCHOOLING_OK == 0 {
+        Measure::Schooling
+    } else if hh.dibao_eligible(i) && f & flag::DIBAO == 0 {
+        Measure::Dibao
+    } else if hh.motivation[i] <= threshold {
+        Measure::Motivation
+    } else if hh.skill[i] <= threshold {
+        Measure::Training
+    } else {
+        Measure::JobPlacement
+    }
+}
+
+fn beta(a: f64, b: f64, rng: &mut Stream) -> f64 {
+    Beta::new(a, b)
+        .expect("constant Beta parameters are valid")
+        .sample(rng)
+}
+
+impl Village {
+    /// Draw a village and its households (MODEL.md section 5) and run the initial 2014
+    /// registration ("building files and cards").
+    pub fn new(id: u32, params: &Params, seed: u64, replicate: u32, calendar: Calendar) -> Village {
+        let mut init = stream(seed, replicate, id, Purpose::VillageInit);
+        let pop = &params.population;
+        let remoteness = beta(2.0, 3.0, &mut init);
+        let infrastructure = beta(2.0, 5.0, &mut init);
+        let organisation = beta(2.0, 3.0, &mut init);
+        let trust = beta(2.0, 3.0, &mut init);
+        let industry_base = beta(2.0, 3.0, &mut init);
+        let eco_restricted = init.random::<f64>() < pop.eco_restricted_share;
+        let size_dist = Normal::new(
+            f64::from(pop.households_per_village),
+            f64::from(pop.households_sd),
+        )
+        .expect("sd validated as finite and non-negative");
+        let n = size_dist
+            .sample(&mut init)
+            .round()
+            .max(f64::from(pop.households_min)) as usize;
+        let mut hh_rng = stream(seed, replicate, id, Purpose::HouseholdInit);
+        let households = Households::draw(n, params, &mut hh_rng);
+        let streams = VillageStreams {
+            households: stream(seed, replicate, id, Purpose::Households),
+            cadres: stream(seed, replicate, id, Purpose::Cadres),
+            industries: stream(seed, replicate, id, Purpose::Industries),
+            assessment: stream(seed, replicate, id, Purpose::Assessment),
+            support: stream(seed, replicate, id, Purpose::Support),
+            relocation: stream(seed, replicate, id, Purpose::Relocation),
+        };
+        let years = (params.simulation.months as usize).div_ceil(12);
+        let mut village = Village {
+            id,
+            county: id % params.population.counties.max(1),
+            remoteness,
+            infrastructure,
+            organisation,
+            trust,
+            industry_base,
+            eco_restricted,
+            households,
+            industries: Vec::with_capacity(32),
+            cadre: None,
+            fund_balance: 0.0,
+            idle_pool: [0.0; 12],
+            allocation: 0.0,
+            collective_income: 0.0,
+            registered_list: Vec::with_capacity(n),
+            relocated_total: 0,
+            dividend_recipients: 0,
+            channel_effort: [0.0; 5],
+            score: 0.0,
+            streams,
+            month: MonthStats::default(),
+            year: YearStats::default(),
+            sustained_loss: vec![0; years],
+        };
+        let ctx = village.month_context(params, 0, calendar, &County::new());
+        village.households.settle_initial_income(&ctx, &mut hh_rng);
+        village.identify(params, 0, calendar, true);
+        village.rebuild_registered_list();
+        village.year.registered_start = village.registered_list.len() as u32;
+        village
+    }
+
+    /// What the cadre's assessment, matched assignment and adaptive strategy look at.
+    pub fn needs(&self) -> VillageNeeds {
+        let n = self.households.len().max(1) as f64;
+        VillageNeeds {
+            registered_share: self.registered_list.len() as f64 / n,
+            industry_base: self.industry_base_now(),
+            infrastructure: self.infrastructure,
+            organisation: self.organisation,
+        }
+    }
+
+    /// Industry base including producing projects (1 point per 2 million yuan producing).
+    pub fn industry_base_now(&self) -> f64 {
+        let producing: f64 = self
+            .industries
+            .iter()
+            .filter(|p| p.stage == Stage::Producing)
+            .map(|p| p.capex)
+            .sum();
+        (self.industry_base + producing / 2_000_000.0).min(1.0)
+    }
+
+    /// The background of the next secretary: a draw from the mix, or the specialist matching
+    /// the weakest of organisation, industry base and trust.
+    fn choose_background(&mut self, params: &Params) -> Background {
+        match params.cadres.assignment {
+            Assignment::Matched => {
+                let options = [
+                    (Background::PartyBuilding, self.organisation),
+                    (Background::Economic, self.industry_base_now()),
+                    (Background::SocialWork, self.trust),
+                ];
+                let mut best = options[0];
+                for o in options.iter().skip(1) {
+                    if o.1 < best.1 {
+                        best = *o;
+                    }
+                }
+                best.0
+            }
+            Assignment::Random => {
+                let shares = params.cadres.mix.shares();
+                let mut u: f64 = self.streams.cadres.random();
+                for (bg, share) in Background::ALL.iter().zip(shares) {
+                    if u < share {
+                        return *bg;
+                    }
+                    u -= share;
+                }
+                // Shares sum to 1 within 1e-6 (validated); a draw in the rounding gap takes the
+                // last background with a positive share.
+                *Background::ALL
+                    .iter()
+                    .zip(shares)
+                    .rev()
+                    .find(|(_, s)| *s > 0.0)
+                    .map(|(b, _)| b)
+                    .unwrap_or(&Background::Economic)
+            }
+        }
+    }
+
+    /// Replace the secretary (rotation or recall).
+    pub fn replace_cadre(&mut self, params: &Params) {
+        let predecessor = self.cadre.as_ref().map(|c| c.knowledge);
+        let background = self.choose_background(params);
+        self.cadre = Some(Cadre::arrive(background, params, predecessor));
+    }
+
+    /// Quantities the household step needs this month.
+    fn month_context(
+        &self,
+        params: &Params,
+        t: u32,
+        calendar: Calendar,
+        county: &County,
+    ) -> MonthContext {
+        let year = calendar.year(t);
+        let e = &params.economy;
+        let weather = if t < county.disaster_until {
+            1.0 - params.shocks.disaster_loss
+        } else {
+            1.0
+        };
+        let monitoring = params.policy.monitoring && year >= params.policy.monitoring_start_year;
+        let effective = self
+            .cadre
+            .as_ref()
+            .map_or(0.0, |c| c.effective_effort(params));
+        let line = poverty_line(e, year);
+        let growth = (1.0 + e.income_growth).powi(year as i32 - SERIES_START_YEAR as i32);
+        MonthContext {
+            t,
+            line: line as f32,
+            dibao_month: (dibao_standard(e, year) / 12.0) as f32,
+            farm_per_labourer_month: (e.farm_per_labourer / 12.0
+                * growth
+                * (0.7 + 0.6 * self.infrastructure)
+                * weather) as f32,
+            remittance: (e.migrant_remittance * growth * (1.0 - 0.3 * self.remoteness)) as f32,
+            remittance_relocated: (e.migrant_remittance * growth * (1.0 - 0.3 * 0.2)) as f32,
+            local_wage: (e.local_wage * growth) as f32,
+            other_income_pc: (e.other_income / 12.0 * growth) as f32,
+            dividend_per_household: 0.0,
+            coverage_uninsured: e.coverage_uninsured as f32,
+            coverage_insured: e.coverage_insured as f32,
+            chronic_care_month: (e.chronic_care_cost / 12.0) as f32,
+            illness_cost: params.shocks.illness_cost as f32,
+            illness_months: params.shocks.illness_months.min(600) as u16,
+            illness_rate: params.shocks.illness_rate,
+            chronic_illness_rate: params.shocks.chronic_illness_rate,
+            migration_rate: e.migration_rate as f32,
+            relocated_migration_boost: 1.5,
+            return_rate: e.return_rate as f32,
+            migration_threshold: e.migration_threshold as f32,
+            saving_rate: e.saving_rate as f32,
+            support_months: params.policy.post_exit_support_years.saturating_mul(12),
+            monitoring,
+            flag_probability: (params.policy.monitoring_flag_rate * effective).min(1.0) as f32,
+            monitoring_success: params.policy.monitoring_success as f32,
+            monitoring_threshold: (line * params.policy.monitoring_band) as f32,
+            assistance_budget: 0.0,
+            disaster_now: county.disaster_started,
+            macro_return_share: 0.0,
+        }
+    }
+
+    /// One month: cadre, funds, effort, channels, industries, households (MODEL.md section 3).
+    pub fn step_month(&mut self, params: &Params, t: u32, calendar: Calendar, county: &County) {
+        let year = calendar.year(t);
+        if calendar.month_of_year(t) == 1 {
+            self.start_year();
+        }
+        self.month = MonthStats::default();
+        self.step_cadre(params, year);
+        self.step_funds(params, t);
+        let effective = self
+            .cadre
+            .as_ref()
+            .map_or(0.0, |c| c.effective_effort(params));
+        let knowledge = self.cadre.as_ref().map_or(0.0, |c| c.knowledge);
+        let weights = channel_weights(params.cadres.strategy, knowledge, self.needs());
+        for (slot, w) in self.channel_effort.iter_mut().zip(weights) {
+            *slot = effective * w;
+        }
+        self.step_organisation(params);
+        self.step_infrastructure(params);
+        self.step_industry_launch(params, calendar.fractional_year(t));
+        self.step_contacts(params);
+        let market = self.step_industries(params, county);
+
+        let mut ctx = self.month_context(params, t, calendar, county);
+        ctx.dividend_per_household = (market / f64::from(self.dividend_recipients.max(1))) as f32;
+        ctx.assistance_budget = self.fund_balance.max(0.0);
+        if params.shocks.macro_2020 && year == 2020 && calendar.month_of_year(t) == 2 {
+            ctx.macro_return_share = params.shocks.macro_2020_return_share as f32;
+        }
+        let mut tally = HouseholdTally::default();
+        step_households(
+            &mut self.households,
+            &ctx,
+            &mut self.streams.households,
+            &mut tally,
+            &mut self.sustained_loss,
+        );
+        self.dividend_recipients = tally.registered + self.supported_exited(t, ctx.support_months);
+        self.fund_balance -= tally.assistance_paid;
+        self.month.funds_spent += tally.assistance_paid;
+        self.month.tally = tally;
+        self.year.relapses += tally.relapses;
+        self.year.new_poor += tally.new_poor;
+    }
+
+    fn supported_exited(&self, t: u32, support_months: u32) -> u32 {
+        let hh = &self.households;
+        (0..hh.len())
+            .filter(|&i| hh.flags[i] & flag::EXITED != 0 && hh.flags[i] & flag::REGISTERED == 0)
+            .filter(|&i| t < u32::from(hh.exit_month[i]).saturating_add(support_months))
+            .count() as u32
+    }
+
+    fn start_year(&mut self) {
+        let hh = &self.households;
+        self.year = YearStats {
+            registered_start: self.registered_list.len() as u32,
+            exited_stock_start: (0..hh.len())
+                .filter(|&i| hh.flags[i] & flag::EXITED != 0 && hh.flags[i] & flag::REGISTERED == 0)
+                .count() as u32,
+            ..YearStats::default()
+        };
+        self.collective_income = 0.0;
+    }
+
+    fn step_cadre(&mut self, params: &Params, year: u32) {
+        if year < params.cadres.start_year {
+            return;
+        }
+        if let Some(c) = &self.cadre {
+            if c.months_in_post >= params.cadres.tenure_months {
+                let promoted = params.incentives.promotion_on_performance
+                    && c.last_percentile >= 1.0 - params.incentives.promotion_share;
+                self.month.promotions += u32::from(promoted);
+                self.replace_cadre(params);
+            }
+        } else {
+            self.replace_cadre(params);
+        }
+        let remoteness = self.remoteness;
+        if let Some(c) = self.cadre.as_mut() {
+            c.step_month(params, remoteness);
+        }
+    }
+
+    fn step_funds(&mut self, params: &Params, t: u32) {
+        let slot = (t % 12) as usize;
+        let returned = self.idle_pool[slot];
+        let unit = self
+            .cadre
+            .as_ref()
+            .map_or(0.0, |c| c.unit_resources / 12.0 * c.enthusiasm);
+        let inflow = self.allocation / 12.0 + unit;
+        let discipline = match &self.cadre {
+            Some(c) if c.background == Background::PartyBuilding => 0.7,
+            _ => 1.0,
+        };
+        let leak_rate =
+            (params.funding.leakage * (1.0 - self.organisation) * discipline).clamp(0.0, 1.0);
+        let leaked = inflow * leak_rate;
+        let idle = leaked * params.funding.idle_share;
+        self.idle_pool[slot] = idle;
+        self.fund_balance += inflow - leaked + returned;
+        self.month.funds_in += inflow;
+        self.month.funds_leaked += leaked;
+        self.month.funds_misused += leaked - idle;
+        self.month.funds_returned += returned;
+    }
+
+    fn bonus(&self, params: &Params, background: Background) -> f64 {
+        match &self.cadre {
+            Some(c) if c.background == background => params.channels.specialist_bonus,
+            _ => 1.0,
+        }
+    }
+
+    fn step_organisation(&mut self, params: &Params) {
+        let effort = self.channel_effort[Channel::Organisation as usize];
+        let gain = params.channels.organisation_gain * effort;
+        self.organisation =
+            (self.organisation + gain * self.bonus(params, Background::PartyBuilding)).min(1.0);
+        self.trust = (self.trust + gain * self.bonus(params, Background::SocialWork)).min(1.0);
+    }
+
+    fn step_infrastructure(&mut self, params: &Params) {
+        let effort = self.channel_effort[Channel::Infrastructure as usize].min(1.0);
+        if self.infrastructure >= 1.0 || effort <= 0.0 || self.fund_balance <= 0.0 {
+            return;
+        }
+        let spend = self.fund_balance * params.channels.infrastructure_spend_share * effort;
+        let gain =
+            spend / params.channels.infrastructure_cost_per_point * (1.0 - 0.5 * self.remoteness);
+        self.infrastructure = (self.infrastructure + gain).min(1.0);
+        self.fund_balance -= spend;
+        self.month.funds_spent += spend;
+    }
+
+    fn step_industry_launch(&mut self, params: &Params, fractional_year: f64) {
+        let effort = self.channel_effort[Channel::Industry as usize];
+        let Some(cadre) = &self.cadre else { return };
+        let rng = &mut self.streams.industries;
+        if rng.random::<f64>() >= params.channels.industry_launch_rate * effort {
+            return;
+        }
+        let allowed: [bool; 5] = IndustryKind::ALL
+            .map(|k| !(self.eco_restricted && params.industries.get(k).eco_barred));
+        let n_allowed = allowed.iter().filter(|a| **a).count();
+        if n_allowed == 0 || self.industries.len() >= 250 {
+            return;
+        }
+        let mut pick = rng.random_range(0..n_allowed);
+        let mut kind = IndustryKind::Crop;
+        for (k, ok) in IndustryKind::ALL.iter().zip(allowed) {
+            if ok {
+                if pick == 0 {
+                    kind = *k;
+                    break;
+                }
+                pick -= 1;
+            }
+        }
+        let spec = params.industries.get(kind);
+        if self.fund_balance < spec.capex {
+            return;
+        }
+        let bonus = if cadre.background == Background::Economic {
+            params.channels.economic_feasibility_bonus
+        } else {
+            0.0
+        };
+        let feas = feasibility(
+            cadre.knowledge,
+            cadre.experience_factor(),
+            pressure(&params.policy, fractional_year),
+            cadre.months_in_post <= 6,
+            bonus,
+        );
+        self.industries.push(Industry::launch(kind, spec, feas));
+        self.fund_balance -= spec.capex;
+        self.month.funds_spent += spec.capex;
+        self.month.launches += 1;
+    }
+
+    fn step_contacts(&mut self, params: &Params) {
+        let Some(cadre) = &self.cadre else { return };
+        if self.registered_list.is_empty() {
+            return;
+        }
+        let knowledge = cadre.knowledge;
+        let motivation_bonus = if cadre.background == Background::SocialWork {
+            params.channels.specialist_bonus
+        } else {
+            1.0
+        };
+        let training_bonus = if cadre.background == Background::YoungGraduate {
+            params.channels.specialist_bonus
+        } else {
+            1.0
+        };
+        let rng = &mut self.streams.support;
+        let expected = self.channel_effort[Channel::Household as usize]
+            * params.channels.contacts_per_effort
+            * (0.5 + 0.5 * self.trust);
+        let mut n = expected.floor() as u32;
+        if rng.random::<f64>() < expected.fract() {
+            n += 1;
+        }
+        let threshold = params.economy.migration_threshold as f32;
+        let ch = &params.channels;
+        let hh = &mut self.households;
+        for _ in 0..n {
+            let i = self.registered_list[rng.random_range(0..self.registered_list.len())] as usize;
+            if hh.flags[i] & flag::REGISTERED == 0 {
+                continue;
+            }
+            self.month.contacts += 1;
+            let fits = rng.random::<f64>() < knowledge;
+            let measure = fitting_measure(hh, i, threshold);
+            let cost = if measure == Measure::Housing {
+                ch.housing_cost
+            } else {
+                ch.contact_cost
+            };
+            if self.fund_balance < cost {
+                continue;
+            }
+            self.fund_balance -= cost;
+            self.month.funds_spent += cost;
+            if !fits {
+                continue;
+            }
+            self.month.measures_applied += 1;
+            match measure {
+                Measure::Housing => hh.flags[i] |= flag::HOUSING_SAFE,
+                Measure::Insurance => hh.flags[i] |= flag::MEDICAL_INSURED,
+                Measure::Schooling => hh.flags[i] |= flag::SCHOOLING_OK,
+                Measure::Dibao => hh.flags[i] |= flag::DIBAO,
+                Measure::Motivation => {
+                    hh.motivation[i] = (hh.motivation[i]
+                        + (ch.motivation_gain * motivation_bonus) as f32)
+                        .min(1.0);
+                }
+                Measure::Training => {
+                    hh.skill[i] =
+                        (hh.skill[i] + (ch.training_gain * training_bonus) as f32).min(1.0);
+                }
+                Measure::JobPlacement => {
+                    // Employers take the more skilled first: placement succeeds with p = skill.
+                    if hh.at_home(i) > 0 && rng.random::<f32>() < hh.skill[i] {
+                        hh.migrants[i] += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Advance projects; returns this month's dividend pool for registered households, yuan.
+    fn step_industries(&mut self, params: &Params, county: &County) -> f64 {
+        let market_access = 1.0 - 0.3 * self.remoteness;
+        let e_commerce = match &self.cadre {
+            Some(c) if c.background == Background::YoungGraduate => 1.1,
+            _ => 1.0,
+        };
+        let mut dividends = 0.0;
+        for slot in 0..self.industries.len() {
+            let kind = self.industries[slot].kind;
+            let spec = params.industries.get(kind);
+            let draw: f64 = self.streams.industries.random();
+            match self.industries[slot].advance(spec, draw) {
+                Event::StartedProducing => self.hire(slot),
+                Event::Failed { was_producing } => {
+                    if was_producing {
+                        self.release(slot);
+                    }
+                }
+                Event::None => {}
+            }
+            let ret = self.industries[slot].monthly_return(
+                spec,
+                county.price(kind),
+                market_access * e_commerce,
+            );
+            dividends += ret * params.economy.dividend_share;
+            self.collective_income += ret * (1.0 - params.economy.dividend_share);
+        }
+        dividends
+    }
+
+    /// Fill a producing project's jobs: registered households first, lowest income first.
+    fn hire(&mut self, slot: usize) {
+        let jobs = self.industries[slot].jobs;
+        let tag = (slot + 1).min(255) as u8;
+        let hh = &mut self.households;
+        for _ in 0..jobs {
+            let mut best: Option<(bool, f32, usize)> = None;
+            for i in 0..hh.len() {
+                if hh.job[i] != 0 || hh.at_home(i) == 0 {
+                    continue;
+                }
+                let registered = hh.flags[i] & flag::REGISTERED != 0;
+                let key = (registered, hh.income_pc[i], i);
+                best = match best {
+                    None => Some(key),
+                    Some(b) if (key.0 && !b.0) || (key.0 == b.0 && key.1 < b.1) => Some(key),
+                    keep => keep,
+                };
+            }
+            match best {
+                Some((_, _, i)) => hh.job[i] = tag,
+                None => break,
+            }
+        }
+    }
+
+    fn release(&mut self, slot: usize) {
+        let tag = (slot + 1).min(255) as u8;
+        for job in self.households.job.iter_mut() {
+            if *job == tag {
+                *job = 0;
+            }
+        }
+    }
+
+    fn rebuild_registered_list(&mut self) {
+        self.registered_list.clear();
+        let flags = &self.households.flags;
+        for (i, f) in flags.iter().enumerate() {
+            if f & flag::REGISTERED != 0 {
+                self.registered_list.push(i as u32);
+            }
+        }
+    }
+
+    /// Identification and registration (annual, and at initialisation).
+    fn identify(&mut self, params: &Params, t: u32, calendar: Calendar, first_year: bool) {
+        let year = calendar.year(t);
+        let line = poverty_line(&params.economy, year) as f32;
+        let knowledge = self.cadre.as_ref().map_or(0.0, |c| c.knowledge);
+        let effort = self.channel_effort[Channel::Identification as usize];
+        let rates = error_rates(params, self.organisation, knowledge, effort, first_year);
+        let band = params.identification.near_poor_band as f32 * line;
+        let rng = &mut self.streams.assessment;
+        let hh = &mut self.households;
+        for i in 0..hh.len() {
+            let truly_poor = hh.truly_poor(i, line);
+            let mut f = hh.flags[i];
+            if f & flag::REGISTERED != 0 {
+                if f & flag::WRONGLY_REGISTERED != 0 {
+                    if truly_poor {
+                        f &= !flag::WRONGLY_REGISTERED;
+                    } else if !first_year && rng.random::<f64>() < rates.detection {
+                        f &= !(flag::REGISTERED | flag::WRONGLY_REGISTERED);
+                        self.year.removals += 1;
+                    }
+                }
+                if f & flag::REGISTERED != 0
+                    && f & flag::DIBAO == 0
+                    && hh.dibao_eligible(i)
+                    && rng.random::<f64>()
+                        < params.identification.dibao_takeup * (1.0 - rates.exclusion)
+                {
+                    f |= flag::DIBAO;
+                }
+            } else if truly_poor {
+                if rng.random::<f64>() >= rates.exclusion {
+                    if f & flag::EXITED != 0 {
+                        self.year.re_registrations += 1;
+                    }
+                    f |= flag::REGISTERED | flag::EVER_REGISTERED;
+                    f &= !(flag::EXITED
+                        | flag::IN_RELAPSE
+                        | flag::TRUE_EXIT
+                        | flag::NEW_POOR_EPISODE);
+                    hh.registered_month[i] = t as u16;
+                }
+            } else if f & flag::EVER_REGISTERED == 0
+                && hh.income_pc[i] < band
+                && rng.random::<f64>() < rates.inclusion
+            {
+                f |= flag::REGISTERED | flag::EVER_REGISTERED | flag::WRONGLY_REGISTERED;
+                hh.registered_month[i] = t as u16;
+            }
+            hh.flags[i] = f;
+        }
+    }
+
+    /// Exit assessment (annual): observed income against the (possibly bent) line, and the
+    /// three guarantees; strict rules demand 12 months above the margin and a third-party check.
+    fn assess_exits(&mut self, params: &Params, t: u32, calendar: Calendar) {
+        let year = calendar.year(t);
+        let line = poverty_line(&params.economy, year) as f32;
+        let id = &params.identification;
+        let strict = params.policy.exit_rule == ExitRule::Strict;
+        let bend = if strict {
+            0.0
+        } else {
+            pressure(&params.policy, calendar.fractional_year(t)) * params.policy.deadline_pressure
+        };
+        let bar = line * (1.0 - bend as f32);
+        let noise = if strict {
+            id.third_party_noise
+        } else {
+            id.measurement_noise
+        };
+        let margin = params.policy.strict_margin as f32;
+        let rng = &mut self.streams.assessment;
+        let hh = &mut self.households;
+        for i in 0..hh.len() {
+            let f = hh.flags[i];
+            if f & flag::REGISTERED == 0 || u32::from(hh.registered_month[i]) >= t {
+                continue;
+            }
+            if f & flag::GUARANTEES != flag::GUARANTEES {
+                continue;
+            }
+            let mut conceal = (id.concealment * (1.0 - f64::from(hh.motivation[i]))) as f32;
+            if strict {
+                conceal *= 0.5;
+            }
+            let z: f64 = StandardNormal.sample(rng);
+            let measured = (1.0 - conceal) * (noise * z).exp() as f32;
+            let passes = if strict {
+                let size = f32::from(hh.size[i]);
+                let worst = hh.income_ring[i]
+                    .iter()
+                    .fold(f32::INFINITY, |m, x| m.min(*x));
+                worst * 12.0 / size * measured >= margin * line
+            } else {
+                hh.income_pc[i] * measured >= bar
+            };
+            if !passes {
+                continue;
+            }
+            let truly_poor = hh.truly_poor(i, line);
+            let mut f = f & !(flag::REGISTERED | flag::WRONGLY_REGISTERED | flag::IN_RELAPSE);
+            f |= flag::EXITED;
+            if truly_poor {
+                f &= !flag::TRUE_EXIT;
+                self.year.fake_exits += 1;
+            } else {
+                f |= flag::TRUE_EXIT;
+                self.year.true_exits += 1;
+            }
+            if hh.income_pc[i] < line {
+                f |= flag::BELOW_LINE;
+            }
+            hh.flags[i] = f;
+            hh.exit_month[i] = t as u16;
+            self.year.exits += 1;
+        }
+    }
+
+    /// Relocation (December, 2016-2020, most remote villages): registered households first.
+    fn relocate(&mut self, params: &Params, year: u32) {
+        let pol = &params.policy;
+        if !(2016..=2020).contains(&year)
+            || pol.relocation_share <= 0.0
+            || self.remoteness < pol.relocation_remoteness
+        {
+            return;
+        }
+        let n = self.households.len();
+        let target_total = (pol.relocation_share * n as f64).round() as u32;
+        let years_left = 2020 - year + 1;
+        let remaining = target_total.saturating_sub(self.relocated_total);
+        let this_year = remaining.div_ceil(years_left);
+        for _ in 0..this_year {
+            let mut chosen = None;
+            for _attempt in 0..32 {
+                let i = if !self.registered_list.is_empty()
+                    && self.streams.relocation.random::<f64>() < 0.9
+                {
+                    self.registered_list[self
+                        .streams
+                        .relocation
+                        .random_range(0..self.registered_list.len())] as usize
+                } else {
+                    self.streams.relocation.random_range(0..n)
+                };
+                if self.households.flags[i] & flag::RELOCATED == 0 {
+                    chosen = Some(i);
+                    break;
+                }
+            }
+            let Some(i) = chosen else { break };
+            self.households.flags[i] |= flag::RELOCATED;
+            self.relocated_total += 1;
+            self.year.relocated += 1;
+            // Earmarked county money: arrives and is spent at once.
+            self.month.funds_in += pol.relocation_cost;
+            self.month.funds_spent += pol.relocation_cost;
+        }
+    }
+
+    /// The annual process (December, after the monthly step): identification and registration,
+    /// exit assessment, relocation, end of monitoring for recovered households, and the
+    /// cadre's assessment score.
+    pub fn step_year(&mut self, params: &Params, t: u32, calendar: Calendar) {
+        // The first year's register is the one built at initialisation ("building files and
+        // cards"); re-checks and new registrations start the following year.
+        // Exits are assessed from the programme's first year on.
+        if t >= 12 {
+            self.identify(params, t, calendar, false);
+            self.assess_exits(params, t, calendar);
+        }
+        self.relocate(params, calendar.year(t));
+        let line = poverty_line(&params.economy, calendar.year(t)) as f32;
+        let release = line * params.policy.monitoring_band as f32;
+        for (f, pc) in self
+            .households
+            .flags
+            .iter_mut()
+            .zip(&self.households.income_pc)
+        {
+            if *f & flag::MONITORED != 0 && *pc >= release {
+                *f &= !(flag::MONITORED | flag::SUPPORT_WORKS);
+            }
+        }
+        self.rebuild_registered_list();
+        let exits = match params.policy.exit_rule {
+            ExitRule::Standard => self.year.exits,
+            ExitRule::Strict => self.year.true_exits,
+        };
+        self.score = f64::from(exits) / f64::from(self.year.registered_start.max(1));
+    }
+
+    /// Households truly poor but not registered (exclusion errors), and registered but wrongly.
+    pub fn targeting_errors(&self, line: f32) -> (u32, u32) {
+        let hh = &self.households;
+        let mut missed = 0;
+        let mut wrongly = 0;
+        for i in 0..hh.len() {
+            let registered = hh.flags[i] & flag::REGISTERED != 0;
+            let poor = hh.truly_poor(i, line);
+            missed += u32::from(poor && !registered);
+            wrongly += u32::from(registered && !poor);
+        }
+        (missed, wrongly)
+    }
+
+    /// Registered households with illness as a cause (chronic illness or an episode in the
+    /// last 12 months).
+    pub fn registered_ill(&self, t: u32) -> u32 {
+        let hh = &self.households;
+        (0..hh.len())
+            .filter(|&i| hh.flags[i] & flag::REGISTERED != 0)
+            .filter(|&i| {
+                hh.flags[i] & flag::CHRONIC != 0
+                    || (hh.ill_until[i] > 0 && u32::from(hh.ill_until[i]) + 12 > t)
+            })
+            .count() as u32
+    }
+
+    /// Money in the village's hands: balance plus idle money not yet returned.
+    pub fn money_held(&self) -> f64 {
+        self.fund_balance + self.idle_pool.iter().sum::<f64>()
+    }
+}
+
+/// Month index stored in a `u16` household field, or `None` for [`NEVER`].
+pub fn stored_month(m: u16) -> Option<u32> {
+    (m != NEVER).then_some(u32::from(m))
+}

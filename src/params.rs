@@ -1,0 +1,1218 @@
+//! Typed model parameters: the resolved form of a scenario file.
+//!
+//! Every field has a default (the built-in baseline), a unit and a source. The serde names here
+//! are the public scenario-file contract: `[cadres] admin_burden` in TOML is
+//! `Params::cadres.admin_burden` here. Range checks live in [`Params::problems`], which the
+//! scenario loader calls so that every problem in a file is reported at once.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{RangeProblem, Validate};
+
+/// All parameters of one scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Params {
+    /// Short name; also the default results folder `outputs/<name>/`.
+    pub name: String,
+    /// One or two sentences saying what the scenario changes and why.
+    pub description: String,
+    /// Time, seed and replicates.
+    pub simulation: SimulationParams,
+    /// Villages, counties and households.
+    pub population: PopulationParams,
+    /// The first secretaries: who is sent, how, and how hard their job is.
+    pub cadres: CadreParams,
+    /// Per-background profile of cadres (MODEL.md section 2 table).
+    pub cadre_types: CadreTypes,
+    /// Money reaching villages.
+    pub funding: FundingParams,
+    /// Cadres' living subsidy and career incentives.
+    pub incentives: IncentiveParams,
+    /// Exit rules, monitoring, post-exit support, relocation.
+    pub policy: PolicyParams,
+    /// Illness, disaster, price and macro shocks.
+    pub shocks: ShockParams,
+    /// Household economy: incomes, migration, transfers.
+    pub economy: EconomyParams,
+    /// The five industry kinds (MODEL.md section 2 table).
+    pub industries: IndustryTable,
+    /// How effort turns into change in each channel.
+    pub channels: ChannelParams,
+    /// Registration errors, measurement and concealment at the annual assessment.
+    pub identification: IdentificationParams,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            name: "baseline".into(),
+            description:
+                "Default First Secretary programme, 2014-2025, calibrated to the national \
+                          2014-2016 headcount."
+                    .into(),
+            simulation: SimulationParams::default(),
+            population: PopulationParams::default(),
+            cadres: CadreParams::default(),
+            cadre_types: CadreTypes::default(),
+            funding: FundingParams::default(),
+            incentives: IncentiveParams::default(),
+            policy: PolicyParams::default(),
+            shocks: ShockParams::default(),
+            economy: EconomyParams::default(),
+            industries: IndustryTable::default(),
+            channels: ChannelParams::default(),
+            identification: IdentificationParams::default(),
+        }
+    }
+}
+
+/// Time, seed and replicates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimulationParams {
+    /// Master seed; every random stream derives from it (see `rng`).
+    pub seed: u64,
+    /// Independent replicates (same scenario, different luck).
+    pub replicates: u32,
+    /// Calendar year of the first month (January). 2014 = registration year.
+    pub start_year: u32,
+    /// Number of monthly steps. 144 = 2014-2025.
+    pub months: u32,
+}
+
+impl Default for SimulationParams {
+    fn default() -> Self {
+        SimulationParams {
+            seed: 20150101,
+            replicates: 10,
+            start_year: 2014,
+            months: 144,
+        }
+    }
+}
+
+/// Villages, counties and households.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PopulationParams {
+    /// Number of poor villages simulated.
+    pub villages: u32,
+    /// Number of counties; villages are dealt to counties in turn (village id mod counties).
+    pub counties: u32,
+    /// Mean households per village (normal, MODEL.md section 5).
+    pub households_per_village: u32,
+    /// Standard deviation of households per village.
+    pub households_sd: u32,
+    /// Minimum households per village.
+    pub households_min: u32,
+    /// Share of villages in ecological conservation areas (some industries barred).
+    pub eco_restricted_share: f64,
+    /// Share of households with a chronically ill member (who is then not an able labourer).
+    pub chronic_illness_share: f64,
+}
+
+impl Default for PopulationParams {
+    fn default() -> Self {
+        PopulationParams {
+            villages: 60,
+            counties: 4,
+            households_per_village: 300,
+            households_sd: 80,
+            households_min: 50,
+            eco_restricted_share: 0.15,
+            chronic_illness_share: 0.22,
+        }
+    }
+}
+
+/// A cadre's background (seeds 001, 002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Background {
+    /// Young university graduate: energy and market skills, no rural knowledge.
+    YoungGraduate,
+    /// Near-retired cadre with a long career: networks, faster start.
+    Experienced,
+    /// Economic specialist: industry feasibility.
+    Economic,
+    /// Party-building specialist: organisation, funds discipline.
+    PartyBuilding,
+    /// Social-work specialist: trust, conflict, motivation.
+    SocialWork,
+}
+
+impl Background {
+    /// All backgrounds in a fixed order (output columns, charts).
+    pub const ALL: [Background; 5] = [
+        Background::YoungGraduate,
+        Background::Experienced,
+        Background::Economic,
+        Background::PartyBuilding,
+        Background::SocialWork,
+    ];
+
+    /// The scenario-file name of this background.
+    pub fn key(self) -> &'static str {
+        match self {
+            Background::YoungGraduate => "young_graduate",
+            Background::Experienced => "experienced",
+            Background::Economic => "economic",
+            Background::PartyBuilding => "party_building",
+            Background::SocialWork => "social_work",
+        }
+    }
+
+    /// Position in [`Background::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Shares of each background among newly sent secretaries (must sum to 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CadreMix {
+    /// Share of young graduates.
+    pub young_graduate: f64,
+    /// Share of experienced, near-retired cadres.
+    pub experienced: f64,
+    /// Share of economic specialists.
+    pub economic: f64,
+    /// Share of party-building specialists.
+    pub party_building: f64,
+    /// Share of social-work specialists.
+    pub social_work: f64,
+}
+
+impl Default for CadreMix {
+    fn default() -> Self {
+        CadreMix {
+            young_graduate: 0.2,
+            experienced: 0.2,
+            economic: 0.2,
+            party_building: 0.2,
+            social_work: 0.2,
+        }
+    }
+}
+
+impl CadreMix {
+    /// Shares in [`Background::ALL`] order.
+    pub fn shares(&self) -> [f64; 5] {
+        [
+            self.young_graduate,
+            self.experienced,
+            self.economic,
+            self.party_building,
+            self.social_work,
+        ]
+    }
+}
+
+/// How a secretary is chosen for a village.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assignment {
+    /// Background drawn from `cadres.mix`, whatever the village needs.
+    Random,
+    /// The specialist whose strength fits the village's weakest of organisation, industry base
+    /// and trust (seed 002).
+    Matched,
+}
+
+/// How the team splits its effort across the five channels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Equal effort on every channel.
+    Balanced,
+    /// Most effort on launching industries.
+    IndustryFirst,
+    /// Most effort on roads, water and power.
+    InfrastructureFirst,
+    /// Most effort on household contacts (training, jobs, guarantees).
+    HouseholdFirst,
+    /// Effort follows the village's weakest indicator, as well as the cadre's knowledge sees it.
+    Adaptive,
+}
+
+/// The first-secretary programme's cadre levers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CadreParams {
+    /// Year the first secretaries arrive (2015 nationally).
+    pub start_year: u32,
+    /// Background shares for random assignment.
+    pub mix: CadreMix,
+    /// Random draw from the mix, or matched to the village's weakness.
+    pub assignment: Assignment,
+    /// Share of effort lost to paperwork, in [0, 1]: 0.5 default, 0.8 "burdened", 0.2
+    /// "streamlined" (seed 001: up to 80%).
+    pub admin_burden: f64,
+    /// Months in post before rotation (2-year terms).
+    pub tenure_months: u32,
+    /// Team members including the secretary (task force of at least 3, seed 002).
+    pub team_size: u32,
+    /// Pre-posting training and mentoring: learning rate x `training_learning_boost`.
+    pub training: bool,
+    /// Multiplier on the monthly learning rate when `training` is on.
+    pub training_learning_boost: f64,
+    /// How effort is split across channels.
+    pub strategy: Strategy,
+    /// Monthly enthusiasm recovery rate (MODEL.md section 7).
+    pub recover: f64,
+    /// Whether a successor inherits half of the predecessor's village knowledge.
+    pub handover: bool,
+}
+
+impl Default for CadreParams {
+    fn default() -> Self {
+        CadreParams {
+            start_year: 2015,
+            mix: CadreMix::default(),
+            assignment: Assignment::Random,
+            admin_burden: 0.5,
+            tenure_months: 24,
+            team_size: 3,
+            training: false,
+            training_learning_boost: 1.5,
+            strategy: Strategy::Balanced,
+            recover: 0.02,
+            handover: true,
+        }
+    }
+}
+
+/// Profile of one cadre background (MODEL.md section 2 table).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CadreType {
+    /// Knowledge of the village on arrival, in [0, 1].
+    pub initial_knowledge: f64,
+    /// Share of the remaining knowledge gap closed per month in post.
+    pub learning_rate: f64,
+    /// Enthusiasm on arrival, in [0.1, 1].
+    pub initial_enthusiasm: f64,
+    /// Enthusiasm drain per month per unit of burden (MODEL.md enthusiasm equation).
+    pub fatigue: f64,
+    /// Yuan per year the sending unit gives directly (x enthusiasm).
+    pub unit_resources: f64,
+    /// Years of grassroots work on arrival (feeds project feasibility).
+    pub experience_years: f64,
+}
+
+impl CadreType {
+    fn new(
+        knowledge: f64,
+        learning: f64,
+        enthusiasm: f64,
+        fatigue: f64,
+        unit: f64,
+        years: f64,
+    ) -> Self {
+        CadreType {
+            initial_knowledge: knowledge,
+            learning_rate: learning,
+            initial_enthusiasm: enthusiasm,
+            fatigue,
+            unit_resources: unit,
+            experience_years: years,
+        }
+    }
+}
+
+impl Default for CadreType {
+    fn default() -> Self {
+        CadreType::new(0.2, 0.06, 0.8, 0.012, 250_000.0, 8.0)
+    }
+}
+
+/// Profiles of all five backgrounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CadreTypes {
+    /// Young graduates.
+    pub young_graduate: CadreType,
+    /// Experienced, near-retired cadres.
+    pub experienced: CadreType,
+    /// Economic specialists.
+    pub economic: CadreType,
+    /// Party-building specialists.
+    pub party_building: CadreType,
+    /// Social-work specialists.
+    pub social_work: CadreType,
+}
+
+impl Default for CadreTypes {
+    fn default() -> Self {
+        CadreTypes {
+            young_graduate: CadreType::new(0.10, 0.08, 0.90, 0.020, 150_000.0, 1.0),
+            experienced: CadreType::new(0.40, 0.05, 0.70, 0.008, 300_000.0, 25.0),
+            economic: CadreType::new(0.20, 0.06, 0.80, 0.012, 250_000.0, 8.0),
+            party_building: CadreType::new(0.25, 0.06, 0.80, 0.012, 200_000.0, 8.0),
+            social_work: CadreType::new(0.30, 0.06, 0.80, 0.012, 150_000.0, 8.0),
+        }
+    }
+}
+
+impl CadreTypes {
+    /// The profile of one background.
+    pub fn get(&self, background: Background) -> &CadreType {
+        match background {
+            Background::YoungGraduate => &self.young_graduate,
+            Background::Experienced => &self.experienced,
+            Background::Economic => &self.economic,
+            Background::PartyBuilding => &self.party_building,
+            Background::SocialWork => &self.social_work,
+        }
+    }
+}
+
+/// How the county divides its poverty budget among villages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationRule {
+    /// Same amount per village.
+    Equal,
+    /// In proportion to registered poor households at the annual allocation.
+    Need,
+    /// In proportion to (0.5 + remoteness).
+    Remoteness,
+}
+
+/// Money reaching villages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FundingParams {
+    /// Yuan per village per year at 2015 levels (x `schedule`).
+    pub county_allocation: f64,
+    /// How a county divides its total among its villages.
+    pub allocation_rule: AllocationRule,
+    /// Leakage coefficient: share of inflow leaked = leakage x (1 - organisation).
+    pub leakage: f64,
+    /// Share of leaked money that is idle (returns to the balance 12 months later); the rest is
+    /// misused and lost (audits 2017: idle 5.8%, misuse 1.1%).
+    pub idle_share: f64,
+    /// Index of central special poverty funds by year from `schedule_start_year` (2015 = 1);
+    /// held at its last value afterwards.
+    pub schedule: Vec<f64>,
+    /// Year of the first entry of `schedule`.
+    pub schedule_start_year: u32,
+}
+
+impl Default for FundingParams {
+    fn default() -> Self {
+        FundingParams {
+            county_allocation: 800_000.0,
+            allocation_rule: AllocationRule::Equal,
+            leakage: 0.12,
+            idle_share: 0.85,
+            schedule: vec![0.9, 1.0, 1.43, 1.87, 2.30, 2.74, 3.17],
+            schedule_start_year: 2014,
+        }
+    }
+}
+
+/// How the cadre's living subsidy is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubsidyScheme {
+    /// Same subsidy everywhere.
+    Uniform,
+    /// Subsidy x (1 + remoteness), matching the cost of living away from town.
+    RemotenessAdjusted,
+}
+
+/// Cadres' living subsidy and career incentives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IncentiveParams {
+    /// Uniform or remoteness-adjusted.
+    pub subsidy_scheme: SubsidyScheme,
+    /// Living subsidy, yuan per month.
+    pub subsidy: f64,
+    /// Cost of living in post, yuan per month, before the remoteness markup (1 + remoteness).
+    pub base_cost: f64,
+    /// Promotion depends on assessed performance (incentive 1.0 x last percentile, else 0.3).
+    pub promotion_on_performance: bool,
+    /// Share of cadres promoted at the end of their term when promotion is on performance.
+    pub promotion_share: f64,
+    /// Cadres assessed below this county percentile are recalled; 0 = no recall.
+    pub recall_percentile: f64,
+    /// Incentive term without career incentives.
+    pub incentive_without_promotion: f64,
+}
+
+impl Default for IncentiveParams {
+    fn default() -> Self {
+        IncentiveParams {
+            subsidy_scheme: SubsidyScheme::Uniform,
+            subsidy: 1500.0,
+            base_cost: 1200.0,
+            promotion_on_performance: false,
+            promotion_share: 0.2,
+            recall_percentile: 0.0,
+            incentive_without_promotion: 0.3,
+        }
+    }
+}
+
+/// How registered households are judged out of poverty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitRule {
+    /// Observed income above the (pressure-bent) line and three guarantees.
+    Standard,
+    /// 12 months above `strict_margin` x line, third-party check, no bending under pressure.
+    Strict,
+}
+
+/// Exit rules, monitoring, post-exit support, relocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyParams {
+    /// Standard or strict exit assessment.
+    pub exit_rule: ExitRule,
+    /// Year by which all poverty must be eliminated (2020).
+    pub deadline_year: u32,
+    /// How far the exit bar bends under full deadline pressure (share of the line).
+    pub deadline_pressure: f64,
+    /// Strict rule: income must exceed this multiple of the line in each of the last 12 months.
+    pub strict_margin: f64,
+    /// Post-2020 relapse-prevention monitoring on or off.
+    pub monitoring: bool,
+    /// First year of monitoring.
+    pub monitoring_start_year: u32,
+    /// Years after exit that transfers and dividends continue ("no removal of policies").
+    pub post_exit_support_years: u32,
+    /// Share of households in the most remote villages relocated 2016-2020 (seed 003).
+    pub relocation_share: f64,
+    /// Villages at or above this remoteness count as "most remote" for relocation.
+    pub relocation_remoteness: f64,
+    /// Relocation cost, yuan per household, from the county's earmarked budget.
+    pub relocation_cost: f64,
+    /// Households below this multiple of the line are watched by monitoring.
+    pub monitoring_band: f64,
+    /// Probability per month of flagging a watched household, per unit of effective effort.
+    pub monitoring_flag_rate: f64,
+    /// Probability that a flagged household's support prevents its relapse.
+    pub monitoring_success: f64,
+}
+
+impl Default for PolicyParams {
+    fn default() -> Self {
+        PolicyParams {
+            exit_rule: ExitRule::Standard,
+            deadline_year: 2020,
+            deadline_pressure: 0.15,
+            strict_margin: 1.1,
+            monitoring: true,
+            monitoring_start_year: 2020,
+            post_exit_support_years: 5,
+            relocation_share: 0.05,
+            relocation_remoteness: 0.7,
+            relocation_cost: 60_000.0,
+            monitoring_band: 1.2,
+            monitoring_flag_rate: 0.6,
+            monitoring_success: 0.7,
+        }
+    }
+}
+
+/// Illness, disaster, price and macro shocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShockParams {
+    /// Illness episodes per household-year (no chronic illness).
+    pub illness_rate: f64,
+    /// Illness episodes per household-year with a chronically ill member.
+    pub chronic_illness_rate: f64,
+    /// Cost of an illness episode before insurance, yuan.
+    pub illness_cost: f64,
+    /// Months a labourer is out of work per episode.
+    pub illness_months: u32,
+    /// Probability per county-year of a disaster hitting its villages' farm income.
+    pub disaster_rate: f64,
+    /// Share of farm income lost while a disaster lasts.
+    pub disaster_loss: f64,
+    /// Months a disaster lasts.
+    pub disaster_months: u32,
+    /// Multiplier on every industry kind's price volatility.
+    pub price_volatility: f64,
+    /// Monthly mean reversion of log prices.
+    pub price_reversion: f64,
+    /// February 2020: migrant job losses (share `macro_2020_return_share` come home).
+    pub macro_2020: bool,
+    /// Share of migrants sent home by the 2020 macro shock.
+    pub macro_2020_return_share: f64,
+}
+
+impl Default for ShockParams {
+    fn default() -> Self {
+        ShockParams {
+            illness_rate: 0.08,
+            chronic_illness_rate: 0.25,
+            illness_cost: 8000.0,
+            illness_months: 3,
+            disaster_rate: 0.05,
+            disaster_loss: 0.4,
+            disaster_months: 6,
+            price_volatility: 1.0,
+            price_reversion: 0.1,
+            macro_2020: false,
+            macro_2020_return_share: 0.3,
+        }
+    }
+}
+
+/// The household economy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EconomyParams {
+    /// Farm income per labourer at home, yuan per year, before infrastructure and skill factors.
+    pub farm_per_labourer: f64,
+    /// Remittance per migrant, yuan per month, x (1 - 0.3 remoteness).
+    pub migrant_remittance: f64,
+    /// Local industry wage, yuan per month per job.
+    pub local_wage: f64,
+    /// Pensions, family support and land rents, yuan per person-year (rural basic pension
+    /// about 840 yuan a year for the elderly in 2014).
+    pub other_income: f64,
+    /// Monthly probability that an eligible labourer at home takes a migrant job.
+    pub migration_rate: f64,
+    /// Monthly probability that a migrant returns home.
+    pub return_rate: f64,
+    /// Skill and motivation both above this make a labourer eligible to migrate.
+    pub migration_threshold: f64,
+    /// Share of monthly income saved into assets.
+    pub saving_rate: f64,
+    /// Medical cost coverage without the enhanced insurance package.
+    pub coverage_uninsured: f64,
+    /// Medical cost coverage with it (`medical_insured`).
+    pub coverage_insured: f64,
+    /// Yearly care cost of a chronically ill member before coverage, yuan.
+    pub chronic_care_cost: f64,
+    /// Poverty line by year from 2014, yuan per person-year (current prices).
+    pub poverty_line: Vec<f64>,
+    /// Rural dibao standard by year from 2014, yuan per person-year.
+    pub dibao_standard: Vec<f64>,
+    /// Yearly indexation of both after their last listed year.
+    pub indexation: f64,
+    /// Share of a producing industry's return paid as dividends to registered poor households.
+    pub dividend_share: f64,
+    /// Nominal growth per year of farm income, remittances and local wages from 2014 (rural
+    /// incomes grew about 8-9% a year in current prices 2014-2020).
+    pub income_growth: f64,
+}
+
+impl Default for EconomyParams {
+    fn default() -> Self {
+        EconomyParams {
+            farm_per_labourer: 2400.0,
+            migrant_remittance: 1000.0,
+            local_wage: 1200.0,
+            other_income: 500.0,
+            migration_rate: 0.02,
+            return_rate: 0.003,
+            migration_threshold: 0.3,
+            saving_rate: 0.08,
+            coverage_uninsured: 0.5,
+            coverage_insured: 0.85,
+            chronic_care_cost: 5000.0,
+            poverty_line: vec![2800.0, 2855.0, 2952.0, 2952.0, 2995.0, 3218.0, 4000.0],
+            dibao_standard: vec![2777.0, 3178.0, 3744.0, 4301.0, 4833.0, 5336.0, 5962.0],
+            indexation: 0.03,
+            dividend_share: 0.4,
+            income_growth: 0.07,
+        }
+    }
+}
+
+/// Kinds of village industry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndustryKind {
+    /// Tea, fruit, chrysanthemum, pepper.
+    Crop,
+    /// Chicken and pig farms.
+    Livestock,
+    /// Food processing, drying rooms.
+    Processing,
+    /// Photovoltaic station.
+    Photovoltaic,
+    /// Agri-parks and homestays.
+    Tourism,
+}
+
+impl IndustryKind {
+    /// All kinds in a fixed order.
+    pub const ALL: [IndustryKind; 5] = [
+        IndustryKind::Crop,
+        IndustryKind::Livestock,
+        IndustryKind::Processing,
+        IndustryKind::Photovoltaic,
+        IndustryKind::Tourism,
+    ];
+
+    /// Position in [`IndustryKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One industry kind's economics (MODEL.md section 2 table; illustrative defaults from 000, 002).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndustrySpec {
+    /// Investment, yuan.
+    pub capex: f64,
+    /// Months from launch to first income (the cultivation period).
+    pub months_to_income: u32,
+    /// Net annual return on capex once producing.
+    pub annual_return: f64,
+    /// Monthly failure hazard before producing (x (1 + 3 (1 - feasibility))).
+    pub failure_hazard: f64,
+    /// Annual volatility of the county price index for this kind.
+    pub price_volatility: f64,
+    /// Local jobs per 100,000 yuan of capex.
+    pub jobs_per_100k: f64,
+    /// Barred in ecological conservation villages.
+    pub eco_barred: bool,
+}
+
+impl Default for IndustrySpec {
+    fn default() -> Self {
+        IndustrySpec {
+            capex: 300_000.0,
+            months_to_income: 30,
+            annual_return: 0.18,
+            failure_hazard: 0.010,
+            price_volatility: 0.25,
+            jobs_per_100k: 1.5,
+            eco_barred: false,
+        }
+    }
+}
+
+/// Economics of all five kinds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndustryTable {
+    /// Crops.
+    pub crop: IndustrySpec,
+    /// Livestock.
+    pub livestock: IndustrySpec,
+    /// Processing.
+    pub processing: IndustrySpec,
+    /// Photovoltaic.
+    pub photovoltaic: IndustrySpec,
+    /// Tourism.
+    pub tourism: IndustrySpec,
+}
+
+impl Default for IndustryTable {
+    fn default() -> Self {
+        let spec = |capex, months, ret, hazard, vol, jobs, barred| IndustrySpec {
+            capex,
+            months_to_income: months,
+            annual_return: ret,
+            failure_hazard: hazard,
+            price_volatility: vol,
+            jobs_per_100k: jobs,
+            eco_barred: barred,
+        };
+        IndustryTable {
+            crop: spec(300_000.0, 30, 0.18, 0.010, 0.25, 1.5, false),
+            livestock: spec(200_000.0, 9, 0.15, 0.015, 0.30, 1.0, true),
+            processing: spec(400_000.0, 12, 0.12, 0.012, 0.15, 2.0, false),
+            photovoltaic: spec(500_000.0, 6, 0.10, 0.002, 0.03, 0.2, false),
+            tourism: spec(800_000.0, 24, 0.14, 0.008, 0.35, 1.2, false),
+        }
+    }
+}
+
+impl IndustryTable {
+    /// The spec of one kind.
+    pub fn get(&self, kind: IndustryKind) -> &IndustrySpec {
+        match kind {
+            IndustryKind::Crop => &self.crop,
+            IndustryKind::Livestock => &self.livestock,
+            IndustryKind::Processing => &self.processing,
+            IndustryKind::Photovoltaic => &self.photovoltaic,
+            IndustryKind::Tourism => &self.tourism,
+        }
+    }
+}
+
+/// How effort turns into change in each channel (MODEL.md section 7, "Effort").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChannelParams {
+    /// Household contacts per month per unit of household-channel effort.
+    pub contacts_per_effort: f64,
+    /// Organisation (and trust) gained per month per unit of organisation-channel effort.
+    pub organisation_gain: f64,
+    /// Multiplier on a specialist's own channel (party building: organisation; social work:
+    /// trust and motivation).
+    pub specialist_bonus: f64,
+    /// Yuan of infrastructure spending per point of the [0, 1] index (before remoteness discount).
+    pub infrastructure_cost_per_point: f64,
+    /// Share of the fund balance spent on infrastructure per month at infrastructure effort 1.
+    pub infrastructure_spend_share: f64,
+    /// Monthly probability of launching a project at industry effort 1 (when funds cover it).
+    pub industry_launch_rate: f64,
+    /// Feasibility added by an economic specialist.
+    pub economic_feasibility_bonus: f64,
+    /// Skill gained from one training measure.
+    pub training_gain: f64,
+    /// Motivation gained from one motivation ("endogenous drive") measure.
+    pub motivation_gain: f64,
+    /// Cost of a safe-housing renovation, yuan.
+    pub housing_cost: f64,
+    /// Cost of any other measure (training, placement, enrolment), yuan.
+    pub contact_cost: f64,
+}
+
+impl Default for ChannelParams {
+    fn default() -> Self {
+        ChannelParams {
+            contacts_per_effort: 15.0,
+            organisation_gain: 0.01,
+            specialist_bonus: 1.5,
+            infrastructure_cost_per_point: 2_000_000.0,
+            infrastructure_spend_share: 0.04,
+            industry_launch_rate: 0.08,
+            economic_feasibility_bonus: 0.2,
+            training_gain: 0.1,
+            motivation_gain: 0.1,
+            housing_cost: 20_000.0,
+            contact_cost: 500.0,
+        }
+    }
+}
+
+/// Registration errors, measurement and concealment (MODEL.md section 7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentificationParams {
+    /// Exclusion error scale: exclusion = this x (1 - organisation) x (1 - 0.5 knowledge).
+    pub base_exclusion: f64,
+    /// Inclusion error scale: inclusion = this x (1 - organisation).
+    pub base_inclusion: f64,
+    /// Non-poor households below this multiple of the line can be wrongly registered.
+    pub near_poor_band: f64,
+    /// Inclusion error after the first registration year, as a share of the first year's
+    /// (new applications are vetted by the annual re-check).
+    pub later_inclusion_factor: f64,
+    /// Share of eligible registered households newly enrolled in dibao at each annual check
+    /// (x (1 - exclusion)): the means test and application take time.
+    pub dibao_takeup: f64,
+    /// Standard deviation of log measurement noise on observed income.
+    pub measurement_noise: f64,
+    /// Concealment scale: registered households hide this x (1 - motivation) of income.
+    pub concealment: f64,
+    /// Measurement noise of the strict rule's third-party check.
+    pub third_party_noise: f64,
+}
+
+impl Default for IdentificationParams {
+    fn default() -> Self {
+        IdentificationParams {
+            base_exclusion: 0.15,
+            base_inclusion: 0.35,
+            near_poor_band: 1.5,
+            later_inclusion_factor: 0.1,
+            dibao_takeup: 0.4,
+            measurement_noise: 0.15,
+            concealment: 0.3,
+            third_party_noise: 0.05,
+        }
+    }
+}
+
+/// Collects range problems with their key paths.
+struct Checker {
+    problems: Vec<RangeProblem>,
+}
+
+impl Checker {
+    fn push(&mut self, path: &str, value: String, allowed: &str) {
+        self.problems.push(RangeProblem {
+            path: path.to_string(),
+            value,
+            allowed: allowed.to_string(),
+        });
+    }
+
+    fn unit(&mut self, path: &str, value: f64) {
+        self.range(path, value, 0.0, 1.0);
+    }
+
+    fn range(&mut self, path: &str, value: f64, low: f64, high: f64) {
+        if !(value >= low && value <= high) {
+            self.push(
+                path,
+                value.to_string(),
+                &format!("a number in [{low}, {high}]"),
+            );
+        }
+    }
+
+    fn non_negative(&mut self, path: &str, value: f64) {
+        if !(value >= 0.0 && value.is_finite()) {
+            self.push(path, value.to_string(), "a finite number >= 0");
+        }
+    }
+
+    fn positive(&mut self, path: &str, value: f64) {
+        if !(value > 0.0 && value.is_finite()) {
+            self.push(path, value.to_string(), "a finite number > 0");
+        }
+    }
+
+    fn count(&mut self, path: &str, value: u64, low: u64, high: u64) {
+        if value < low || value > high {
+            self.push(
+                path,
+                value.to_string(),
+                &format!("a whole number in [{low}, {high}]"),
+            );
+        }
+    }
+
+    fn series(&mut self, path: &str, values: &[f64]) {
+        if values.is_empty() || values.iter().any(|v| !(*v > 0.0 && v.is_finite())) {
+            self.push(
+                path,
+                format!("{values:?}"),
+                "a non-empty list of numbers > 0",
+            );
+        }
+    }
+}
+
+impl Validate for Params {
+    fn validate(&self) -> Vec<RangeProblem> {
+        self.problems()
+    }
+}
+
+impl Params {
+    /// Every out-of-range or inconsistent value, with its key path.
+    pub fn problems(&self) -> Vec<RangeProblem> {
+        let mut c = Checker {
+            problems: Vec::new(),
+        };
+        if self.name.trim().is_empty()
+            || !self
+                .name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || ch == '.')
+            || self.name.starts_with('.')
+        {
+            c.push(
+                "name",
+                format!("{:?}", self.name),
+                "a non-empty name of letters, digits, '_', '-' or '.' (it names the results folder)",
+            );
+        }
+        let s = &self.simulation;
+        c.count("simulation.seed", s.seed, 0, i64::MAX as u64);
+        c.count("simulation.replicates", s.replicates.into(), 1, 10_000);
+        c.count("simulation.start_year", s.start_year.into(), 2014, 2030);
+        c.count("simulation.months", s.months.into(), 1, 1200);
+
+        let p = &self.population;
+        c.count("population.villages", p.villages.into(), 1, 1_000_000);
+        c.count(
+            "population.counties",
+            p.counties.into(),
+            1,
+            p.villages.max(1).into(),
+        );
+        c.count(
+            "population.households_per_village",
+            p.households_per_village.into(),
+            1,
+            10_000,
+        );
+        c.count(
+            "population.households_sd",
+            p.households_sd.into(),
+            0,
+            10_000,
+        );
+        c.count(
+            "population.households_min",
+            p.households_min.into(),
+            1,
+            10_000,
+        );
+        c.unit("population.eco_restricted_share", p.eco_restricted_share);
+        c.unit("population.chronic_illness_share", p.chronic_illness_share);
+
+        let k = &self.cadres;
+        c.count("cadres.start_year", k.start_year.into(), 2000, 2100);
+        let shares = k.mix.shares();
+        for (bg, share) in Background::ALL.iter().zip(shares) {
+            c.unit(&format!("cadres.mix.{}", bg.key()), share);
+        }
+        let sum: f64 = shares.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            c.push(
+                "cadres.mix",
+                format!("shares summing to {sum}"),
+                "shares that sum to 1",
+            );
+        }
+        c.unit("cadres.admin_burden", k.admin_burden);
+        c.count("cadres.tenure_months", k.tenure_months.into(), 1, 600);
+        c.count("cadres.team_size", k.team_size.into(), 1, 20);
+        c.range(
+            "cadres.training_learning_boost",
+            k.training_learning_boost,
+            1.0,
+            10.0,
+        );
+        c.unit("cadres.recover", k.recover);
+
+        for bg in Background::ALL {
+            let t = self.cadre_types.get(bg);
+            let base = format!("cadre_types.{}", bg.key());
+            c.unit(&format!("{base}.initial_knowledge"), t.initial_knowledge);
+            c.unit(&format!("{base}.learning_rate"), t.learning_rate);
+            c.range(
+                &format!("{base}.initial_enthusiasm"),
+                t.initial_enthusiasm,
+                0.1,
+                1.0,
+            );
+            c.unit(&format!("{base}.fatigue"), t.fatigue);
+            c.non_negative(&format!("{base}.unit_resources"), t.unit_resources);
+            c.range(
+                &format!("{base}.experience_years"),
+                t.experience_years,
+                0.0,
+                60.0,
+            );
+        }
+
+        let f = &self.funding;
+        c.non_negative("funding.county_allocation", f.county_allocation);
+        c.unit("funding.leakage", f.leakage);
+        c.unit("funding.idle_share", f.idle_share);
+        if f.schedule.is_empty() || f.schedule.iter().any(|v| !(*v >= 0.0 && v.is_finite())) {
+            c.push(
+                "funding.schedule",
+                format!("{:?}", f.schedule),
+                "a non-empty list of numbers >= 0",
+            );
+        }
+        c.count(
+            "funding.schedule_start_year",
+            f.schedule_start_year.into(),
+            2000,
+            2100,
+        );
+
+        let i = &self.incentives;
+        c.non_negative("incentives.subsidy", i.subsidy);
+        c.positive("incentives.base_cost", i.base_cost);
+        c.unit("incentives.promotion_share", i.promotion_share);
+        c.range(
+            "incentives.recall_percentile",
+            i.recall_percentile,
+            0.0,
+            0.5,
+        );
+        c.unit(
+            "incentives.incentive_without_promotion",
+            i.incentive_without_promotion,
+        );
+
+        let pol = &self.policy;
+        c.count("policy.deadline_year", pol.deadline_year.into(), 2000, 2100);
+        c.range("policy.deadline_pressure", pol.deadline_pressure, 0.0, 0.9);
+        c.range("policy.strict_margin", pol.strict_margin, 1.0, 3.0);
+        c.count(
+            "policy.monitoring_start_year",
+            pol.monitoring_start_year.into(),
+            2000,
+            2100,
+        );
+        c.count(
+            "policy.post_exit_support_years",
+            pol.post_exit_support_years.into(),
+            0,
+            100,
+        );
+        c.unit("policy.relocation_share", pol.relocation_share);
+        c.unit("policy.relocation_remoteness", pol.relocation_remoteness);
+        c.non_negative("policy.relocation_cost", pol.relocation_cost);
+        c.range("policy.monitoring_band", pol.monitoring_band, 1.0, 5.0);
+        c.unit("policy.monitoring_flag_rate", pol.monitoring_flag_rate);
+        c.unit("policy.monitoring_success", pol.monitoring_success);
+
+        let ch = &self.channels;
+        c.non_negative("channels.contacts_per_effort", ch.contacts_per_effort);
+        c.unit("channels.organisation_gain", ch.organisation_gain);
+        c.range("channels.specialist_bonus", ch.specialist_bonus, 1.0, 10.0);
+        c.positive(
+            "channels.infrastructure_cost_per_point",
+            ch.infrastructure_cost_per_point,
+        );
+        c.unit(
+            "channels.infrastructure_spend_share",
+            ch.infrastructure_spend_share,
+        );
+        c.unit("channels.industry_launch_rate", ch.industry_launch_rate);
+        c.unit(
+            "channels.economic_feasibility_bonus",
+            ch.economic_feasibility_bonus,
+        );
+        c.unit("channels.training_gain", ch.training_gain);
+        c.unit("channels.motivation_gain", ch.motivation_gain);
+        c.non_negative("channels.housing_cost", ch.housing_cost);
+        c.non_negative("channels.contact_cost", ch.contact_cost);
+
+        let id = &self.identification;
+        c.unit("identification.base_exclusion", id.base_exclusion);
+        c.unit("identification.base_inclusion", id.base_inclusion);
+        c.range("identification.near_poor_band", id.near_poor_band, 1.0, 5.0);
+        c.unit(
+            "identification.later_inclusion_factor",
+            id.later_inclusion_factor,
+        );
+        c.unit("identification.dibao_takeup", id.dibao_takeup);
+        c.range(
+            "identification.measurement_noise",
+            id.measurement_noise,
+            0.0,
+            2.0,
+        );
+        c.unit("identification.concealment", id.concealment);
+        c.range(
+            "identification.third_party_noise",
+            id.third_party_noise,
+            0.0,
+            2.0,
+        );
+
+        let sh = &self.shocks;
+        c.range("shocks.illness_rate", sh.illness_rate, 0.0, 12.0);
+        c.range(
+            "shocks.chronic_illness_rate",
+            sh.chronic_illness_rate,
+            0.0,
+            12.0,
+        );
+        c.non_negative("shocks.illness_cost", sh.illness_cost);
+        c.count("shocks.illness_months", sh.illness_months.into(), 0, 60);
+        c.unit("shocks.disaster_rate", sh.disaster_rate);
+        c.unit("shocks.disaster_loss", sh.disaster_loss);
+        c.count("shocks.disaster_months", sh.disaster_months.into(), 0, 60);
+        c.range("shocks.price_volatility", sh.price_volatility, 0.0, 10.0);
+        c.unit("shocks.price_reversion", sh.price_reversion);
+        c.unit("shocks.macro_2020_return_share", sh.macro_2020_return_share);
+
+        let e = &self.economy;
+        c.non_negative("economy.farm_per_labourer", e.farm_per_labourer);
+        c.non_negative("economy.migrant_remittance", e.migrant_remittance);
+        c.non_negative("economy.local_wage", e.local_wage);
+        c.non_negative("economy.other_income", e.other_income);
+        c.unit("economy.migration_rate", e.migration_rate);
+        c.unit("economy.return_rate", e.return_rate);
+        c.unit("economy.migration_threshold", e.migration_threshold);
+        c.unit("economy.saving_rate", e.saving_rate);
+        c.unit("economy.coverage_uninsured", e.coverage_uninsured);
+        c.unit("economy.coverage_insured", e.coverage_insured);
+        c.non_negative("economy.chronic_care_cost", e.chronic_care_cost);
+        c.series("economy.poverty_line", &e.poverty_line);
+        c.series("economy.dibao_standard", &e.dibao_standard);
+        c.range("economy.indexation", e.indexation, -0.5, 1.0);
+        c.unit("economy.dividend_share", e.dividend_share);
+        c.range("economy.income_growth", e.income_growth, -0.5, 1.0);
+
+        for kind in IndustryKind::ALL {
+            let spec = self.industries.get(kind);
+            let base = format!("industries.{}", kind_key(kind));
+            c.positive(&format!("{base}.capex"), spec.capex);
+            c.count(
+                &format!("{base}.months_to_income"),
+                spec.months_to_income.into(),
+                0,
+                600,
+            );
+            c.range(
+                &format!("{base}.annual_return"),
+                spec.annual_return,
+                0.0,
+                5.0,
+            );
+            c.unit(&format!("{base}.failure_hazard"), spec.failure_hazard);
+            c.range(
+                &format!("{base}.price_volatility"),
+                spec.price_volatility,
+                0.0,
+                5.0,
+            );
+            c.range(
+                &format!("{base}.jobs_per_100k"),
+                spec.jobs_per_100k,
+                0.0,
+                100.0,
+            );
+        }
+        c.problems
+    }
+}
+
+/// The scenario-file name of an industry kind.
+pub fn kind_key(kind: IndustryKind) -> &'static str {
+    match kind {
+        IndustryKind::Crop => "crop",
+        IndustryKind::Livestock => "livestock",
+        IndustryKind::Processing => "processing",
+        IndustryKind::Photovoltaic => "photovoltaic",
+        IndustryKind::Tourism => "tourism",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_have_no_problems() {
+        assert!(Params::default().problems().is_empty());
+    }
+
+    #[test]
+    fn mix_not_summing_to_one_is_a_problem_at_the_mix_path() {
+        let mut p = Params::default();
+        p.cadres.mix.young_graduate = 0.5;
+        let problems = p.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "cadres.mix");
+    }
+
+    #[test]
+    fn out_of_range_values_name_their_path_and_allowed_range() {
+        let mut p = Params::default();
+        p.cadres.admin_burden = 1.4;
+        p.shocks.disaster_rate = -0.1;
+        let problems = p.problems();
+        let paths: Vec<_> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, vec!["cadres.admin_burden", "shocks.disaster_rate"]);
+        assert!(problems[0].allowed.contains("[0, 1]"));
+        assert_eq!(problems[0].value, "1.4");
+    }
+
+    #[test]
+    fn nan_is_out_of_range() {
+        let mut p = Params::default();
+        p.funding.leakage = f64::NAN;
+        assert_eq!(p.problems().len(), 1);
+    }
+}

@@ -1,0 +1,70 @@
+//! Helpers over the raw scenario text: byte offsets to 1-based
+//! `line:column`, and short excerpts of "the value as given" for messages.
+
+use std::ops::Range;
+
+/// Longest excerpt (in characters) quoted back to the user in a message.
+const MAX_EXCERPT_CHARS: usize = 60;
+
+/// Converts a byte offset into a 1-based `(line, column)`; the column counts
+/// characters, not bytes. Offsets past the end are clamped to the end.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// The text covered by `span`, trimmed, on one line and shortened for display.
+/// Returns an empty string when the span does not fall inside `text`.
+pub(crate) fn excerpt(text: &str, span: Range<usize>) -> String {
+    let raw = text.get(span).unwrap_or("").trim();
+    shorten(raw)
+}
+
+/// Collapses whitespace runs (including newlines) and cuts long text with `…`.
+pub(crate) fn shorten(raw: &str) -> String {
+    let one_line = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= MAX_EXCERPT_CHARS {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(MAX_EXCERPT_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let text = "a = 1\nbb = 2\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 4), (1, 5));
+        assert_eq!(line_column(text, 6), (2, 1));
+        assert_eq!(line_column(text, 11), (2, 6));
+        assert_eq!(line_column(text, 999), (3, 1));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "name = \"é\" # x";
+        assert_eq!(line_column(text, 11), (1, 11));
+        // An offset inside a multi-byte character is clamped back to its start.
+        assert_eq!(line_column(text, 9), (1, 9));
+    }
+
+    #[test]
+    fn excerpts_are_short_and_single_line() {
+        assert_eq!(excerpt("x = [1,\n  2]", 4..12), "[1, 2]");
+        assert_eq!(excerpt("abc", 5..9), "");
+        let long = "y".repeat(100);
+        assert_eq!(excerpt(&long, 0..100).chars().count(), MAX_EXCERPT_CHARS);
+    }
+}

@@ -1,0 +1,445 @@
+//! One run of the model: initialise, step month by month, run the annual events, collect rows.
+//!
+//! Villages are stepped in parallel (rayon) from their own streams; everything that crosses
+//! villages (county shocks, cadre percentiles, budget allocation, aggregation) runs
+//! sequentially in village-id order, so results do not depend on the thread count.
+
+use rayon::prelude::*;
+
+use crate::collect::{ratio, MonthRow, MonthTotals, YearRow};
+use crate::model::schedule::{funding_index, poverty_line, Calendar};
+use crate::model::village::Village;
+use crate::model::world::{step_counties, County};
+use crate::params::{AllocationRule, Params};
+use crate::rng::{stream, Purpose};
+
+/// Money accounts of a whole run, yuan, for the conservation check
+/// `funds_in = funds_spent + funds_misused + funds_held_end`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Accounts {
+    /// All money that arrived.
+    pub funds_in: f64,
+    /// All money spent.
+    pub funds_spent: f64,
+    /// All leaked money (idle + misused).
+    pub funds_leaked: f64,
+    /// Leaked money lost for good.
+    pub funds_misused: f64,
+    /// Money still held by villages at the end (balance + idle not yet returned).
+    pub funds_held_end: f64,
+}
+
+/// Everything one replicate produces.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// Replicate index.
+    pub replicate: u32,
+    /// One row per month.
+    pub months: Vec<MonthRow>,
+    /// One row per complete year.
+    pub years: Vec<YearRow>,
+    /// Money accounts.
+    pub accounts: Accounts,
+}
+
+/// Run every replicate of a scenario in parallel; results come back in replicate order.
+pub fn run_all(params: &Params) -> Vec<RunOutput> {
+    (0..params.simulation.replicates)
+        .into_par_iter()
+        .map(|r| run_replicate(params, r))
+        .collect()
+}
+
+/// Per-year sums built at each December.
+#[derive(Debug, Clone, Default)]
+struct YearSums {
+    row: Option<YearRow>,
+    true_exits: u64,
+}
+
+/// Run one replicate of a scenario.
+pub fn run_replicate(params: &Params, replicate: u32) -> RunOutput {
+    let seed = params.simulation.seed;
+    let calendar = Calendar {
+        start_year: params.simulation.start_year,
+    };
+    let n_villages = params.population.villages;
+    let mut villages: Vec<Village> = (0..n_villages)
+        .into_par_iter()
+        .map(|id| Village::new(id, params, seed, replicate, calendar))
+        .collect();
+    let mut counties = vec![County::new(); params.population.counties.max(1) as usize];
+    let mut world = stream(seed, replicate, u32::MAX, Purpose::World);
+    allocate_budget(&mut villages, params, calendar.year(0), counties.len());
+
+    let months = params.simulation.months;
+    let n_years = months as usize / 12;
+    let mut rows = Vec::with_capacity(months as usize);
+    let mut years: Vec<YearSums> = vec![YearSums::default(); n_years];
+    let mut cum = Cumulative::default();
+    let mut accounts = Accounts::default();
+    let mut incomes: Vec<f32> =
+        Vec::with_capacity(villages.iter().map(|v| v.households.len()).sum());
+
+    for t in 0..months {
+        step_counties(&mut counties, params, t, &mut world);
+        villages
+            .par_iter_mut()
+            .for_each(|v| v.step_month(params, t, calendar, &counties[v.county as usize]));
+        let year_end = calendar.is_year_end(t);
+        if year_end {
+            villages
+                .par_iter_mut()
+                .for_each(|v| v.step_year(params, t, calendar));
+            assess_cadres(&mut villages, params, counties.len());
+        }
+        let totals = MonthTotals::from_villages(&villages);
+        cum.add(&totals, &villages, year_end);
+        accounts.funds_in += totals.funds_in;
+        accounts.funds_spent += totals.funds_spent;
+        accounts.funds_leaked += totals.funds_leaked;
+        accounts.funds_misused += totals.funds_misused;
+        accounts.funds_held_end = totals.funds_held;
+        let line = poverty_line(&params.economy, calendar.year(t));
+        rows.push(month_row(replicate, calendar.label(t), &totals, &cum, line));
+        if year_end {
+            let y = (t / 12) as usize;
+            if let Some(slot) = years.get_mut(y) {
+                *slot = year_row(
+                    replicate,
+                    calendar.year(t),
+                    t,
+                    &villages,
+                    &cum,
+                    &mut incomes,
+                    line,
+                );
+            }
+            allocate_budget(&mut villages, params, calendar.year(t) + 1, counties.len());
+            cum.reset_year();
+        }
+    }
+    let base = years
+        .first()
+        .and_then(|y| y.row.as_ref())
+        .map(|r| r.registered_end as f64);
+    let year_rows = years
+        .into_iter()
+        .enumerate()
+        .filter_map(|(y, sums)| {
+            let mut row = sums.row?;
+            let lost: u64 = villages
+                .iter()
+                .map(|v| u64::from(v.sustained_loss[y]))
+                .sum();
+            row.sustained_exits = sums.true_exits.saturating_sub(lost);
+            let exit_month = y as u32 * 12 + 11;
+            row.sustained_window_months = (months - 1 - exit_month).min(24);
+            row.cost_per_sustained_exit = ratio(row.funds_spent, row.sustained_exits as f64);
+            row.registered_relative = base.and_then(|b| ratio(row.registered_end as f64, b));
+            Some(row)
+        })
+        .collect();
+    RunOutput {
+        replicate,
+        months: rows,
+        years: year_rows,
+        accounts,
+    }
+}
+
+/// Cumulative counters across the run and flows within the current year.
+#[derive(Debug, Clone, Default)]
+struct Cumulative {
+    exits: u64,
+    true_exits: u64,
+    fake_exits: u64,
+    relapses: u64,
+    new_poor: u64,
+    year_funds_in: f64,
+    year_funds_spent: f64,
+    year_funds_leaked: f64,
+    year_promotions: u64,
+}
+
+impl Cumulative {
+    fn add(&mut self, totals: &MonthTotals, villages: &[Village], year_end: bool) {
+        self.relapses += totals.relapses;
+        self.new_poor += totals.new_poor;
+        self.year_funds_in += totals.funds_in;
+        self.year_funds_spent += totals.funds_spent;
+        self.year_funds_leaked += totals.funds_leaked;
+        self.year_promotions += totals.promotions;
+        if year_end {
+            for v in villages {
+                self.exits += u64::from(v.year.exits);
+                self.true_exits += u64::from(v.year.true_exits);
+                self.fake_exits += u64::from(v.year.fake_exits);
+            }
+        }
+    }
+
+    fn reset_year(&mut self) {
+        self.year_funds_in = 0.0;
+        self.year_funds_spent = 0.0;
+        self.year_funds_leaked = 0.0;
+        self.year_promotions = 0;
+    }
+}
+
+fn month_row(
+    replicate: u32,
+    label: String,
+    m: &MonthTotals,
+    cum: &Cumulative,
+    line: f64,
+) -> MonthRow {
+    let bg = &m.by_background;
+    let mean = |k: usize, sums: &[f64; 5]| ratio(sums[k], bg.count[k] as f64).unwrap_or(0.0);
+    let in_post: u64 = bg.count.iter().sum();
+    MonthRow {
+        replicate,
+        month: label,
+        households: m.households,
+        truly_poor: m.truly_poor,
+        registered: m.registered,
+        exited: m.exited,
+        exited_truly_poor: m.exited_truly_poor,
+        monitored: m.monitored,
+        dibao: m.dibao,
+        exits_cum: cum.exits,
+        true_exits_cum: cum.true_exits,
+        fake_exits_cum: cum.fake_exits,
+        relapses_cum: cum.relapses,
+        new_poor_cum: cum.new_poor,
+        mean_income_pc: ratio(m.income_pc_sum, m.households as f64).unwrap_or(0.0),
+        poverty_line: line,
+        mean_enthusiasm: ratio(bg.enthusiasm.iter().sum(), in_post as f64).unwrap_or(0.0),
+        mean_knowledge: ratio(bg.knowledge.iter().sum(), in_post as f64).unwrap_or(0.0),
+        funds_in: m.funds_in,
+        funds_spent: m.funds_spent,
+        funds_leaked: m.funds_leaked,
+        funds_held: m.funds_held,
+        industries_building: m.building,
+        industries_producing: m.producing,
+        industries_failed: m.failed,
+        contacts: m.contacts,
+        cadres_young_graduate: bg.count[0],
+        cadres_experienced: bg.count[1],
+        cadres_economic: bg.count[2],
+        cadres_party_building: bg.count[3],
+        cadres_social_work: bg.count[4],
+        enthusiasm_young_graduate: mean(0, &bg.enthusiasm),
+        enthusiasm_experienced: mean(1, &bg.enthusiasm),
+        enthusiasm_economic: mean(2, &bg.enthusiasm),
+        enthusiasm_party_building: mean(3, &bg.enthusiasm),
+        enthusiasm_social_work: mean(4, &bg.enthusiasm),
+        knowledge_young_graduate: mean(0, &bg.knowledge),
+        knowledge_experienced: mean(1, &bg.knowledge),
+        knowledge_economic: mean(2, &bg.knowledge),
+        knowledge_party_building: mean(3, &bg.knowledge),
+        knowledge_social_work: mean(4, &bg.knowledge),
+    }
+}
+
+/// The annual row at December of `year` (sustained exits are filled in at the end of the run).
+fn year_row(
+    replicate: u32,
+    year: u32,
+    t: u32,
+    villages: &[Village],
+    cum: &Cumulative,
+    incomes: &mut Vec<f32>,
+    line: f64,
+) -> YearSums {
+    let mut registered_start = 0u64;
+    let mut exited_stock_start = 0u64;
+    let mut exits = 0u64;
+    let mut true_exits = 0u64;
+    let mut fake_exits = 0u64;
+    let mut relapses = 0u64;
+    let mut new_poor = 0u64;
+    let mut re_registrations = 0u64;
+    let mut removals = 0u64;
+    let mut recalls = 0u64;
+    let mut relocated = 0u64;
+    let mut missed = 0u64;
+    let mut wrongly = 0u64;
+    let mut registered_end = 0u64;
+    let mut truly_poor_end = 0u64;
+    let mut registered_ill = 0u64;
+    let mut registered_income = 0.0f64;
+    incomes.clear();
+    for v in villages {
+        let y = &v.year;
+        registered_start += u64::from(y.registered_start);
+        exited_stock_start += u64::from(y.exited_stock_start);
+        exits += u64::from(y.exits);
+        true_exits += u64::from(y.true_exits);
+        fake_exits += u64::from(y.fake_exits);
+        relapses += u64::from(y.relapses);
+        new_poor += u64::from(y.new_poor);
+        re_registrations += u64::from(y.re_registrations);
+        removals += u64::from(y.removals);
+        recalls += u64::from(y.recalls);
+        relocated += u64::from(y.relocated);
+        let (m, w) = v.targeting_errors(line as f32);
+        missed += u64::from(m);
+        wrongly += u64::from(w);
+        registered_end += v.registered_list.len() as u64;
+        registered_ill += u64::from(v.registered_ill(t));
+        let hh = &v.households;
+        for i in 0..hh.len() {
+            truly_poor_end += u64::from(hh.truly_poor(i, line as f32));
+            if hh.flags[i] & crate::model::household::flag::REGISTERED != 0 {
+                registered_income += f64::from(hh.income_pc[i]);
+            }
+        }
+        incomes.extend_from_slice(&hh.income_pc);
+    }
+    let (mean, median, gini) = income_distribution(incomes);
+    YearSums {
+        row: Some(YearRow {
+            replicate,
+            year,
+            registered_start,
+            exits,
+            true_exits,
+            fake_exits,
+            relapses,
+            new_poor,
+            exit_rate: ratio(exits as f64, registered_start as f64),
+            relapse_rate: ratio(relapses as f64, exited_stock_start as f64).map(|r| r.min(1.0)),
+            truly_poor_end,
+            registered_end,
+            registered_relative: None,
+            sustained_exits: 0,
+            sustained_window_months: 0,
+            exited_stock_start,
+            re_registrations,
+            removals,
+            missed_poor_end: missed,
+            wrongly_registered_end: wrongly,
+            registered_ill_share: ratio(registered_ill as f64, registered_end as f64),
+            mean_income_pc: mean,
+            median_income_pc: median,
+            registered_mean_income_pc: ratio(registered_income, registered_end as f64),
+            gini,
+            funds_in: cum.year_funds_in,
+            funds_spent: cum.year_funds_spent,
+            funds_leaked: cum.year_funds_leaked,
+            leakage_share: ratio(cum.year_funds_leaked, cum.year_funds_in),
+            cost_per_sustained_exit: None,
+            promotions: cum.year_promotions,
+            recalls,
+            relocated,
+        }),
+        true_exits,
+    }
+}
+
+/// Mean, median and Gini of incomes (sorted in place; the buffer is reused every year).
+pub fn income_distribution(incomes: &mut [f32]) -> (f64, f64, f64) {
+    if incomes.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    incomes.sort_unstable_by(|a, b| a.total_cmp(b));
+    let n = incomes.len();
+    let total: f64 = incomes.iter().map(|x| f64::from(x.max(0.0))).sum();
+    let median = if n % 2 == 1 {
+        f64::from(incomes[n / 2])
+    } else {
+        (f64::from(incomes[n / 2 - 1]) + f64::from(incomes[n / 2])) / 2.0
+    };
+    let weighted: f64 = incomes
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (i as f64 + 1.0) * f64::from(x.max(0.0)))
+        .sum();
+    let nf = n as f64;
+    let gini = if total > 0.0 {
+        (2.0 * weighted / (nf * total) - (nf + 1.0) / nf).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (total / nf, median, gini)
+}
+
+/// Cadre assessment (annual): percentile of each secretary's score among the county's
+/// secretaries; recall below `recall_percentile`.
+fn assess_cadres(villages: &mut [Village], params: &Params, n_counties: usize) {
+    for county in 0..n_counties as u32 {
+        let scores: Vec<(usize, f64)> = villages
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.county == county && v.cadre.is_some())
+            .map(|(i, v)| (i, v.score))
+            .collect();
+        let n = scores.len();
+        for &(i, score) in &scores {
+            let below = scores.iter().filter(|(_, s)| *s < score).count() as f64;
+            let ties = scores.iter().filter(|(_, s)| *s == score).count() as f64 - 1.0;
+            let percentile = if n > 1 {
+                (below + 0.5 * ties) / (n as f64 - 1.0)
+            } else {
+                0.5
+            };
+            let village = &mut villages[i];
+            if let Some(c) = village.cadre.as_mut() {
+                c.last_percentile = percentile;
+            }
+            if params.incentives.recall_percentile > 0.0
+                && percentile < params.incentives.recall_percentile
+            {
+                village.replace_cadre(params);
+                village.year.recalls += 1;
+            }
+        }
+    }
+}
+
+/// Next year's county allocation to each village by the allocation rule. A county's total is
+/// its number of villages x `county_allocation` x the funding index of `year`.
+fn allocate_budget(villages: &mut [Village], params: &Params, year: u32, n_counties: usize) {
+    let per_village = params.funding.county_allocation * funding_index(&params.funding, year);
+    let weight = |v: &Village| match params.funding.allocation_rule {
+        AllocationRule::Equal => 1.0,
+        AllocationRule::Need => v.registered_list.len() as f64,
+        AllocationRule::Remoteness => 0.5 + v.remoteness,
+    };
+    let mut count = vec![0usize; n_counties];
+    let mut weights = vec![0.0f64; n_counties];
+    for v in villages.iter() {
+        count[v.county as usize] += 1;
+        weights[v.county as usize] += weight(v);
+    }
+    for v in villages.iter_mut() {
+        let c = v.county as usize;
+        let pot = per_village * count[c] as f64;
+        v.allocation = if weights[c] > 0.0 {
+            pot * weight(v) / weights[c]
+        } else {
+            per_village
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_of_equal_incomes_is_zero_and_of_one_rich_is_high() {
+        let mut equal = vec![100.0f32; 10];
+        assert!(income_distribution(&mut equal).2.abs() < 1e-9);
+        let mut skewed = vec![0.0f32; 99];
+        skewed.push(1000.0);
+        assert!(income_distribution(&mut skewed).2 > 0.95);
+    }
+
+    #[test]
+    fn median_of_even_count() {
+        let mut v = vec![1.0f32, 3.0, 2.0, 4.0];
+        assert_eq!(income_distribution(&mut v).1, 2.5);
+    }
+}
