@@ -5,9 +5,14 @@
 //! [`sim::run_replicate`] per replicate (in parallel) -> [`collect`] rows -> [`summary`] ->
 //! [`export`] (CSV, JSON, manifest) and charts.
 
+pub mod app;
+pub mod cli;
 pub mod collect;
+pub mod error;
+pub mod export;
 pub mod model;
 pub mod params;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod summary;

@@ -1,8 +1,23 @@
-//! Placeholder entry point until the CLI lands: runs one replicate of the defaults.
-fn main() {
-    let params = povsim::params::Params::default();
-    let out = povsim::sim::run_replicate(&params, 0);
-    for year in &out.years {
-        println!("{} registered_end={} exits={}", year.year, year.registered_end, year.exits);
+//! povsim's entry point: parse the command line, run, print the error chain, set the exit code
+//! (0 success, 2 user error, 1 internal error or I/O failure).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use povsim::error::UserError;
+
+fn main() -> ExitCode {
+    let cli = povsim::cli::Cli::parse();
+    match povsim::app::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if error.downcast_ref::<UserError>().is_some() {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            } else {
+                eprintln!("error: {error:#}");
+                ExitCode::from(1)
+            }
+        }
     }
 }

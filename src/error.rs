@@ -1,0 +1,36 @@
+//! Error types. A [`UserError`] is something the user can fix (bad scenario, bad option,
+//! existing results folder): exit code 2. An [`InternalError`] is a bug in povsim (an invariant
+//! of the model broke): exit code 1 with a message saying so. Anything else (I/O) is exit 1.
+
+use std::path::PathBuf;
+
+use crate::scenario::ScenarioError;
+
+/// A problem the user can fix; reported before any work starts.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    /// The scenario has problems (unknown keys, wrong types, out-of-range values).
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    /// The scenario file cannot be read.
+    #[error("cannot read scenario file {path}: {source}")]
+    Unreadable {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The results folder exists and `--force` was not given.
+    #[error(
+        "results folder {0} already exists; pass --force to replace it, or --out DIR to write elsewhere"
+    )]
+    OutputExists(PathBuf),
+    /// A command-line value that clap cannot check by itself.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// A broken model invariant: a bug, never the user's fault.
+#[derive(Debug, thiserror::Error)]
+#[error("internal error (a bug in povsim, please report it with the manifest): {0}")]
+pub struct InternalError(pub String);

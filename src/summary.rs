@@ -1,0 +1,220 @@
+//! Replicates reduced to means and 5-95% bands: per year for each annual indicator, and for
+//! run totals (exits, sustained exits, relapses, truly poor at 2020 and at the end, cost per
+//! sustained exit). Quantiles use linear interpolation between order statistics (R's type 7).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::collect::YearRow;
+use crate::sim::RunOutput;
+
+/// Lower and upper quantile of the reported band.
+pub const BAND: (f64, f64) = (0.05, 0.95);
+
+/// Mean and band of one quantity over replicates (NA values skipped).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    /// Mean over replicates with a value.
+    pub mean: f64,
+    /// Median.
+    pub median: f64,
+    /// 5% quantile.
+    pub p5: f64,
+    /// 95% quantile.
+    pub p95: f64,
+    /// Replicates with a value.
+    pub n: usize,
+}
+
+/// Quantile `q` of sorted values (linear interpolation, type 7).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = (n as f64 - 1.0) * q;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        }
+    }
+}
+
+impl Band {
+    /// Band of the finite values among `values`; `None` when there are none.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Band> {
+        let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(|a, b| a.total_cmp(b));
+        Some(Band {
+            mean: v.iter().sum::<f64>() / v.len() as f64,
+            median: quantile(&v, 0.5),
+            p5: quantile(&v, BAND.0),
+            p95: quantile(&v, BAND.1),
+            n: v.len(),
+        })
+    }
+}
+
+/// One year's band of one indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearBand {
+    /// Calendar year.
+    pub year: u32,
+    /// The band (absent when no replicate has a value, e.g. a rate with a zero denominator).
+    #[serde(flatten)]
+    pub band: Option<Band>,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Replicates summarised.
+    pub replicates: usize,
+    /// Quantiles of the band.
+    pub band: [f64; 2],
+    /// Per indicator, per year.
+    pub annual: BTreeMap<String, Vec<YearBand>>,
+    /// Per run total, over replicates.
+    pub totals: BTreeMap<String, Band>,
+}
+
+/// Reads one indicator from an annual row (`None` = NA).
+pub type Indicator = fn(&YearRow) -> Option<f64>;
+
+/// Accessors of the annual indicators that are summarised.
+pub const ANNUAL_INDICATORS: [(&str, Indicator); 20] = [
+    ("registered_start", |r| Some(r.registered_start as f64)),
+    ("exits", |r| Some(r.exits as f64)),
+    ("true_exits", |r| Some(r.true_exits as f64)),
+    ("fake_exits", |r| Some(r.fake_exits as f64)),
+    ("relapses", |r| Some(r.relapses as f64)),
+    ("new_poor", |r| Some(r.new_poor as f64)),
+    ("exit_rate", |r| r.exit_rate),
+    ("relapse_rate", |r| r.relapse_rate),
+    ("truly_poor_end", |r| Some(r.truly_poor_end as f64)),
+    ("registered_end", |r| Some(r.registered_end as f64)),
+    ("registered_relative", |r| r.registered_relative),
+    ("sustained_exits", |r| Some(r.sustained_exits as f64)),
+    ("missed_poor_end", |r| Some(r.missed_poor_end as f64)),
+    ("wrongly_registered_end", |r| {
+        Some(r.wrongly_registered_end as f64)
+    }),
+    ("registered_ill_share", |r| r.registered_ill_share),
+    ("median_income_pc", |r| Some(r.median_income_pc)),
+    ("gini", |r| Some(r.gini)),
+    ("funds_spent", |r| Some(r.funds_spent)),
+    ("leakage_share", |r| r.leakage_share),
+    ("cost_per_sustained_exit", |r| r.cost_per_sustained_exit),
+];
+
+/// Run totals of one replicate, by name.
+pub fn run_totals(run: &RunOutput) -> BTreeMap<&'static str, Option<f64>> {
+    let years = &run.years;
+    let sum = |f: fn(&YearRow) -> u64| years.iter().map(f).sum::<u64>() as f64;
+    let spent: f64 = years.iter().map(|y| y.funds_spent).sum();
+    let sustained = sum(|y| y.sustained_exits);
+    let mut t = BTreeMap::new();
+    t.insert("exits", Some(sum(|y| y.exits)));
+    t.insert("true_exits", Some(sum(|y| y.true_exits)));
+    t.insert("sustained_exits", Some(sustained));
+    t.insert("fake_exits", Some(sum(|y| y.fake_exits)));
+    t.insert("relapses", Some(sum(|y| y.relapses)));
+    t.insert("new_poor", Some(sum(|y| y.new_poor)));
+    t.insert(
+        "relapse_rate_mean",
+        Band::of(years.iter().filter_map(|y| y.relapse_rate)).map(|b| b.mean),
+    );
+    t.insert(
+        "truly_poor_2020",
+        years
+            .iter()
+            .find(|y| y.year == 2020)
+            .map(|y| y.truly_poor_end as f64),
+    );
+    t.insert(
+        "truly_poor_end",
+        years.last().map(|y| y.truly_poor_end as f64),
+    );
+    t.insert(
+        "registered_end",
+        years.last().map(|y| y.registered_end as f64),
+    );
+    t.insert("funds_spent", Some(spent));
+    t.insert(
+        "funds_leaked",
+        Some(years.iter().map(|y| y.funds_leaked).sum()),
+    );
+    t.insert(
+        "cost_per_sustained_exit",
+        (sustained > 0.0).then(|| spent / sustained),
+    );
+    t
+}
+
+/// Summarise replicates (given in replicate order).
+pub fn summarise(scenario: &str, runs: &[RunOutput]) -> Summary {
+    let mut annual = BTreeMap::new();
+    let years: Vec<u32> = runs
+        .first()
+        .map(|r| r.years.iter().map(|y| y.year).collect())
+        .unwrap_or_default();
+    for (name, get) in ANNUAL_INDICATORS {
+        let series = years
+            .iter()
+            .enumerate()
+            .map(|(k, &year)| YearBand {
+                year,
+                band: Band::of(runs.iter().filter_map(|r| r.years.get(k).and_then(get))),
+            })
+            .collect();
+        annual.insert(name.to_string(), series);
+    }
+    let mut totals = BTreeMap::new();
+    let per_run: Vec<_> = runs.iter().map(run_totals).collect();
+    if let Some(first) = per_run.first() {
+        for name in first.keys() {
+            if let Some(band) = Band::of(
+                per_run
+                    .iter()
+                    .filter_map(|t| t.get(name).copied().flatten()),
+            ) {
+                totals.insert(name.to_string(), band);
+            }
+        }
+    }
+    Summary {
+        scenario: scenario.to_string(),
+        replicates: runs.len(),
+        band: [BAND.0, BAND.1],
+        annual,
+        totals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert_eq!(quantile(&v, 0.0), 1.0);
+        assert_eq!(quantile(&v, 1.0), 5.0);
+        assert!((quantile(&v, 0.05) - 1.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn band_skips_missing_values() {
+        let b = Band::of([1.0, f64::NAN, 3.0]).expect("two finite values");
+        assert_eq!(b.n, 2);
+        assert_eq!(b.mean, 2.0);
+        assert!(Band::of([f64::NAN]).is_none());
+    }
+}
