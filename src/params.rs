@@ -962,7 +962,7 @@ impl Params {
         if (sum - 1.0).abs() > 1e-6 {
             c.push(
                 "cadres.mix",
-                format!("shares summing to {sum}"),
+                format!("shares summing to {}", (sum * 1e6).round() / 1e6),
                 "shares that sum to 1",
             );
         }
