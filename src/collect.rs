@@ -164,8 +164,10 @@ pub struct YearRow {
     pub funds_spent: f64,
     /// Money leaked this year (idle + misused), yuan.
     pub funds_leaked: f64,
-    /// funds_leaked / funds_in.
+    /// funds_leaked / funds_in, excluding earmarked relocation money (which cannot leak).
     pub leakage_share: Option<f64>,
+    /// Village collective income from producing industries this year, yuan.
+    pub collective_income: f64,
     /// funds_spent / sustained_exits.
     pub cost_per_sustained_exit: Option<f64>,
     /// Cadres promoted at the end of their term.
@@ -212,6 +214,8 @@ pub struct MonthTotals {
     pub funds_leaked: f64,
     /// Funds misused (lost).
     pub funds_misused: f64,
+    /// Earmarked (relocation) funds.
+    pub funds_earmarked: f64,
     /// Funds held at month end.
     pub funds_held: f64,
     /// Building or maturing projects.
@@ -249,6 +253,7 @@ impl MonthTotals {
             m.funds_spent += v.month.funds_spent;
             m.funds_leaked += v.month.funds_leaked;
             m.funds_misused += v.month.funds_misused;
+            m.funds_earmarked += v.month.funds_earmarked;
             m.funds_held += v.money_held();
             m.contacts += u64::from(v.month.contacts);
             m.promotions += u64::from(v.month.promotions);

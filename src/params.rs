@@ -108,7 +108,8 @@ pub struct PopulationParams {
     pub households_min: u32,
     /// Share of villages in ecological conservation areas (some industries barred).
     pub eco_restricted_share: f64,
-    /// Share of households with a chronically ill member (who is then not an able labourer).
+    /// Share of households with a chronically ill member (who is not counted as an able
+    /// labourer when the household has two or more).
     pub chronic_illness_share: f64,
 }
 
@@ -389,7 +390,9 @@ pub struct FundingParams {
     pub county_allocation: f64,
     /// How a county divides its total among its villages.
     pub allocation_rule: AllocationRule,
-    /// Leakage coefficient: share of inflow leaked = leakage x (1 - organisation).
+    /// Leakage coefficient: share of inflow leaked = leakage x (1 - organisation) (x 0.7 under a
+    /// party-building secretary). Calibrated to 0.15 (MODEL.md 0.12) so that leakage is in the
+    /// audited 6-8% in 2017-2018, after organisation has improved.
     pub leakage: f64,
     /// Share of leaked money that is idle (returns to the balance 12 months later); the rest is
     /// misused and lost (audits 2017: idle 5.8%, misuse 1.1%).
@@ -406,7 +409,7 @@ impl Default for FundingParams {
         FundingParams {
             county_allocation: 800_000.0,
             allocation_rule: AllocationRule::Equal,
-            leakage: 0.12,
+            leakage: 0.15,
             idle_share: 0.85,
             schedule: vec![0.9, 1.0, 1.43, 1.87, 2.30, 2.74, 3.17],
             schedule_start_year: 2014,
@@ -484,7 +487,8 @@ pub struct PolicyParams {
     pub monitoring: bool,
     /// First year of monitoring.
     pub monitoring_start_year: u32,
-    /// Years after exit that transfers and dividends continue ("no removal of policies").
+    /// Years after exit that industry dividends and the enhanced medical package continue ("no
+    /// removal of policies"); dibao is means-tested and does not depend on it.
     pub post_exit_support_years: u32,
     /// Share of households in the most remote villages relocated 2016-2020 (seed 003).
     pub relocation_share: f64,
@@ -581,7 +585,8 @@ pub struct EconomyParams {
     pub other_income: f64,
     /// Monthly probability that an eligible labourer at home takes a migrant job.
     pub migration_rate: f64,
-    /// Monthly probability that a migrant returns home.
+    /// Monthly probability that a migrant returns home (also sets the initial migrant share,
+    /// migration_rate / (migration_rate + return_rate), at equilibrium).
     pub return_rate: f64,
     /// Skill and motivation both above this make a labourer eligible to migrate.
     pub migration_threshold: f64,
@@ -601,8 +606,9 @@ pub struct EconomyParams {
     pub indexation: f64,
     /// Share of a producing industry's return paid as dividends to registered poor households.
     pub dividend_share: f64,
-    /// Nominal growth per year of farm income, remittances and local wages from 2014 (rural
-    /// incomes grew about 8-9% a year in current prices 2014-2020).
+    /// Nominal growth per year from 2014 of farm income, remittances, local wages and
+    /// `other_income` (rural incomes grew about 8-9% a year in current prices 2014-2020); costs
+    /// (illness, care, housing, relocation) are not indexed.
     pub income_growth: f64,
 }
 
@@ -673,7 +679,8 @@ pub struct IndustrySpec {
     pub annual_return: f64,
     /// Monthly failure hazard before producing (x (1 + 3 (1 - feasibility))).
     pub failure_hazard: f64,
-    /// Annual volatility of the county price index for this kind.
+    /// Yearly standard deviation of the innovations of the county log price index for this
+    /// kind (sigma / sqrt(12) a month, mean-reverting at `shocks.price_reversion`).
     pub price_volatility: f64,
     /// Local jobs per 100,000 yuan of capex.
     pub jobs_per_100k: f64,
@@ -781,7 +788,7 @@ impl Default for ChannelParams {
             organisation_gain: 0.01,
             specialist_bonus: 1.5,
             infrastructure_cost_per_point: 2_000_000.0,
-            infrastructure_spend_share: 0.04,
+            infrastructure_spend_share: 0.12,
             industry_launch_rate: 0.08,
             economic_feasibility_bonus: 0.2,
             training_gain: 0.1,
@@ -796,9 +803,11 @@ impl Default for ChannelParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct IdentificationParams {
-    /// Exclusion error scale: exclusion = this x (1 - organisation) x (1 - 0.5 knowledge).
+    /// Exclusion error scale: exclusion = this x (1 - organisation) x (1 - 0.5 knowledge) x
+    /// (1 - 0.5 identification effort).
     pub base_exclusion: f64,
-    /// Inclusion error scale: inclusion = this x (1 - organisation).
+    /// Inclusion error scale: inclusion = this x (1 - organisation) x (1 - 0.5 identification
+    /// effort), x `later_inclusion_factor` after the first registration.
     pub base_inclusion: f64,
     /// Non-poor households below this multiple of the line can be wrongly registered.
     pub near_poor_band: f64,

@@ -22,7 +22,7 @@ pub enum Purpose {
     VillageInit = 1,
     /// Household attributes at initialisation.
     HouseholdInit = 2,
-    /// Household shocks, migration and jobs in the monthly step.
+    /// Household shocks, migration, jobs and monitoring flags in the monthly step.
     Households = 3,
     /// Cadre draws: backgrounds at rotation.
     Cadres = 4,
@@ -30,7 +30,7 @@ pub enum Purpose {
     Industries = 5,
     /// Annual identification, exit assessment and measurement noise.
     Assessment = 6,
-    /// Household-support contacts and monitoring.
+    /// Household-support contacts.
     Support = 7,
     /// World stream (village index unused): county prices and disasters.
     World = 8,

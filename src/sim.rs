@@ -159,6 +159,7 @@ struct Cumulative {
     year_funds_in: f64,
     year_funds_spent: f64,
     year_funds_leaked: f64,
+    year_funds_earmarked: f64,
     year_promotions: u64,
 }
 
@@ -169,6 +170,7 @@ impl Cumulative {
         self.year_funds_in += totals.funds_in;
         self.year_funds_spent += totals.funds_spent;
         self.year_funds_leaked += totals.funds_leaked;
+        self.year_funds_earmarked += totals.funds_earmarked;
         self.year_promotions += totals.promotions;
         if year_end {
             for v in villages {
@@ -183,6 +185,7 @@ impl Cumulative {
         self.year_funds_in = 0.0;
         self.year_funds_spent = 0.0;
         self.year_funds_leaked = 0.0;
+        self.year_funds_earmarked = 0.0;
         self.year_promotions = 0;
     }
 }
@@ -328,7 +331,11 @@ fn year_row(
             funds_in: cum.year_funds_in,
             funds_spent: cum.year_funds_spent,
             funds_leaked: cum.year_funds_leaked,
-            leakage_share: ratio(cum.year_funds_leaked, cum.year_funds_in),
+            leakage_share: ratio(
+                cum.year_funds_leaked,
+                cum.year_funds_in - cum.year_funds_earmarked,
+            ),
+            collective_income: villages.iter().map(|v| v.collective_income).sum(),
             cost_per_sustained_exit: None,
             promotions: cum.year_promotions,
             recalls,
@@ -398,8 +405,9 @@ fn assess_cadres(villages: &mut [Village], params: &Params, n_counties: usize) {
     }
 }
 
-/// Next year's county allocation to each village by the allocation rule. A county's total is
-/// its number of villages x `county_allocation` x the funding index of `year`.
+/// Next year's county allocation to each village by the allocation rule. A county's planned
+/// total is its number of villages x `county_allocation` x the funding index of `year`; a
+/// village's transfer is its planned share less what it holds beyond six months of it.
 fn allocate_budget(villages: &mut [Village], params: &Params, year: u32, n_counties: usize) {
     let per_village = params.funding.county_allocation * funding_index(&params.funding, year);
     let weight = |v: &Village| match params.funding.allocation_rule {
@@ -416,11 +424,15 @@ fn allocate_budget(villages: &mut [Village], params: &Params, year: u32, n_count
     for v in villages.iter_mut() {
         let c = v.county as usize;
         let pot = per_village * count[c] as f64;
-        v.allocation = if weights[c] > 0.0 {
+        let planned = if weights[c] > 0.0 {
             pot * weight(v) / weights[c]
         } else {
             per_village
         };
+        // Counties integrate funds: a village holding more than six months of its planned
+        // allocation receives correspondingly less (the rest stays with the county).
+        let excess = (v.fund_balance - 0.5 * planned).max(0.0);
+        v.allocation = (planned - excess).max(0.0);
     }
 }
 

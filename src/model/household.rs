@@ -128,12 +128,22 @@ impl Households {
         f & flag::EXITED != 0 && t < u32::from(self.exit_month[i]).saturating_add(support_months)
     }
 
-    /// Whether the enhanced medical package (higher coverage) applies: insured and still
-    /// registered, monitored or within post-exit support; or insured and never registered.
-    pub fn enhanced_coverage(&self, i: usize, t: u32, support_months: u32) -> bool {
+    /// Whether the household receives industry dividends: registered, or exited within the
+    /// post-exit support period.
+    #[inline]
+    pub fn dividend_recipient(&self, i: usize, t: u32, support_months: u32) -> bool {
         let f = self.flags[i];
-        f & flag::MEDICAL_INSURED != 0
-            && (f & flag::EVER_REGISTERED == 0 || self.in_support(i, t, support_months))
+        f & flag::REGISTERED != 0
+            || (f & flag::EXITED != 0
+                && t < u32::from(self.exit_month[i]).saturating_add(support_months))
+    }
+
+    /// Whether the enhanced medical package for the poor (basic insurance plus critical-illness
+    /// insurance and medical assistance: `coverage_insured`) applies: enrolled, and registered,
+    /// monitored or within post-exit support. Everyone else has the basic scheme
+    /// (`coverage_uninsured`).
+    pub fn enhanced_coverage(&self, i: usize, t: u32, support_months: u32) -> bool {
+        self.flags[i] & flag::MEDICAL_INSURED != 0 && self.in_support(i, t, support_months)
     }
 
     /// Draw `n` households' attributes (MODEL.md section 5). Income is not drawn: it follows
@@ -282,9 +292,7 @@ impl Households {
             ctx.remittance
         } * f32::from(migrants);
         let wage = ctx.local_wage * f32::from(job);
-        let dividend = if f & flag::REGISTERED != 0
-            || (f & flag::EXITED != 0 && self.in_support(i, ctx.t, ctx.support_months))
-        {
+        let dividend = if self.dividend_recipient(i, ctx.t, ctx.support_months) {
             ctx.dividend_per_household
         } else {
             0.0
@@ -298,6 +306,37 @@ impl Households {
         ctx.other_income_pc * f32::from(self.size[i]) + farm + remit + wage + dividend
             - chronic
             - out_of_pocket
+    }
+}
+
+impl HouseholdTally {
+    /// Recount the stock columns (truly poor, registered, monitored, exited, exited truly poor,
+    /// dibao) from the households' current state, keeping this month's flows. Used after the
+    /// December annual process so that stocks and cumulative exits describe the same moment.
+    pub fn recount_stocks(&mut self, hh: &Households, line: f32) {
+        let mut fresh = HouseholdTally {
+            relapses: self.relapses,
+            new_poor: self.new_poor,
+            illness_episodes: self.illness_episodes,
+            migrants: self.migrants,
+            income_pc_sum: self.income_pc_sum,
+            assistance_paid: self.assistance_paid,
+            dibao_paid: self.dibao_paid,
+            dividend_recipients: self.dividend_recipients,
+            ..HouseholdTally::default()
+        };
+        for i in 0..hh.len() {
+            let f = hh.flags[i];
+            let truly_poor = hh.truly_poor(i, line);
+            let exited = f & flag::EXITED != 0 && f & flag::REGISTERED == 0;
+            fresh.truly_poor += u32::from(truly_poor);
+            fresh.registered += u32::from(f & flag::REGISTERED != 0);
+            fresh.monitored += u32::from(f & flag::MONITORED != 0);
+            fresh.exited += u32::from(exited);
+            fresh.exited_truly_poor += u32::from(exited && truly_poor);
+            fresh.dibao += u32::from(f & flag::DIBAO != 0);
+        }
+        *self = fresh;
     }
 }
 
@@ -421,6 +460,8 @@ pub struct HouseholdTally {
     pub assistance_paid: f64,
     /// Dibao top-ups paid (from outside the village funds), yuan.
     pub dibao_paid: f64,
+    /// Households entitled to industry dividends.
+    pub dividend_recipients: u32,
 }
 
 /// Advance every household one month: shocks, migration, income, rolling income, assets,
@@ -502,8 +543,8 @@ pub fn step_households(
         // rolling income stays at the line.
         if f & flag::MONITORED != 0 && f & flag::SUPPORT_WORKS != 0 {
             let needed = ctx.line * size - rolling;
-            if needed > 0.0 && budget >= f64::from(needed) {
-                let pay = needed + 1.0;
+            let pay = needed + 1.0;
+            if needed > 0.0 && budget >= f64::from(pay) {
                 income += pay;
                 rolling += pay;
                 budget -= f64::from(pay);
@@ -530,6 +571,9 @@ pub fn step_households(
                     hh.relapsed_count[i] = hh.relapsed_count[i].saturating_add(1);
                     let exit = u32::from(hh.exit_month[i]);
                     if f & flag::TRUE_EXIT != 0 && t <= exit + 24 {
+                        // Counted once per exit: a second relapse of the same exit is not a
+                        // second lost sustained exit.
+                        f &= !flag::TRUE_EXIT;
                         let year = (exit / 12) as usize;
                         if let Some(loss) = sustained_loss.get_mut(year) {
                             *loss += 1;
@@ -572,5 +616,6 @@ pub fn step_households(
         tally.exited += u32::from(exited);
         tally.exited_truly_poor += u32::from(exited && truly_poor);
         tally.dibao += u32::from(f & flag::DIBAO != 0);
+        tally.dividend_recipients += u32::from(hh.dividend_recipient(i, t, ctx.support_months));
     }
 }

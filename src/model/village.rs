@@ -45,6 +45,8 @@ pub struct MonthStats {
     pub funds_misused: f64,
     /// Idle money returning to the balance, yuan.
     pub funds_returned: f64,
+    /// Earmarked money (relocation) that arrives and is spent at once, never leaking, yuan.
+    pub funds_earmarked: f64,
     /// Projects launched.
     pub launches: u32,
     /// Household contacts made.
@@ -449,20 +451,12 @@ impl Village {
             &mut tally,
             &mut self.sustained_loss,
         );
-        self.dividend_recipients = tally.registered + self.supported_exited(t, ctx.support_months);
+        self.dividend_recipients = tally.dividend_recipients;
         self.fund_balance -= tally.assistance_paid;
         self.month.funds_spent += tally.assistance_paid;
         self.month.tally = tally;
         self.year.relapses += tally.relapses;
         self.year.new_poor += tally.new_poor;
-    }
-
-    fn supported_exited(&self, t: u32, support_months: u32) -> u32 {
-        let hh = &self.households;
-        (0..hh.len())
-            .filter(|&i| hh.flags[i] & flag::EXITED != 0 && hh.flags[i] & flag::REGISTERED == 0)
-            .filter(|&i| t < u32::from(hh.exit_month[i]).saturating_add(support_months))
-            .count() as u32
     }
 
     fn start_year(&mut self) {
@@ -538,12 +532,14 @@ impl Village {
 
     fn step_infrastructure(&mut self, params: &Params) {
         let effort = self.channel_effort[Channel::Infrastructure as usize].min(1.0);
-        if self.infrastructure >= 1.0 || effort <= 0.0 || self.fund_balance <= 0.0 {
+        if effort <= 0.0 || self.fund_balance <= 0.0 {
             return;
         }
         let spend = self.fund_balance * params.channels.infrastructure_spend_share * effort;
-        let gain =
-            spend / params.channels.infrastructure_cost_per_point * (1.0 - 0.5 * self.remoteness);
+        // Diminishing returns: the last roads and water lines cost more per point.
+        let gain = spend / params.channels.infrastructure_cost_per_point
+            * (1.0 - 0.5 * self.remoteness)
+            * (1.0 - self.infrastructure);
         self.infrastructure = (self.infrastructure + gain).min(1.0);
         self.fund_balance -= spend;
         self.month.funds_spent += spend;
@@ -784,7 +780,9 @@ impl Village {
                     f &= !(flag::EXITED
                         | flag::IN_RELAPSE
                         | flag::TRUE_EXIT
-                        | flag::NEW_POOR_EPISODE);
+                        | flag::NEW_POOR_EPISODE
+                        | flag::MONITORED
+                        | flag::SUPPORT_WORKS);
                     hh.registered_month[i] = t as u16;
                 }
             } else if f & flag::EVER_REGISTERED == 0
@@ -903,6 +901,7 @@ impl Village {
             // Earmarked county money: arrives and is spent at once.
             self.month.funds_in += pol.relocation_cost;
             self.month.funds_spent += pol.relocation_cost;
+            self.month.funds_earmarked += pol.relocation_cost;
         }
     }
 
@@ -931,6 +930,7 @@ impl Village {
             }
         }
         self.rebuild_registered_list();
+        self.month.tally.recount_stocks(&self.households, line);
         let exits = match params.policy.exit_rule {
             ExitRule::Standard => self.year.exits,
             ExitRule::Strict => self.year.true_exits,
