@@ -146,8 +146,12 @@ pub struct YearRow {
     pub removals: u64,
     /// Truly poor households not registered on 31 December (exclusion errors).
     pub missed_poor_end: u64,
-    /// Registered households not truly poor on 31 December (inclusion errors).
+    /// Registered households not truly poor on 31 December (inclusion errors, plus households
+    /// that have risen above the line but not yet been exited).
     pub wrongly_registered_end: u64,
+    /// Registered households that were not truly poor when registered and have not been found
+    /// by a re-check (inclusion errors proper).
+    pub inclusion_errors_end: u64,
     /// Share of registered households with illness as a cause on 31 December.
     pub registered_ill_share: Option<f64>,
     /// Mean rolling income per capita on 31 December, yuan per person-year.

@@ -265,6 +265,11 @@ pub struct CadreParams {
     pub recover: f64,
     /// Whether a successor inherits half of the predecessor's village knowledge.
     pub handover: bool,
+    /// Share of the unknown part of a village that general know-how from grassroots experience
+    /// fills: working knowledge = k + (1 - k) x this x experience factor (years / 20, capped at
+    /// 1). Used wherever knowledge acts (measure fit, identification, project feasibility, the
+    /// adaptive strategy's focus); outputs report raw local knowledge.
+    pub experience_knowhow: f64,
 }
 
 impl Default for CadreParams {
@@ -281,6 +286,7 @@ impl Default for CadreParams {
             strategy: Strategy::Balanced,
             recover: 0.02,
             handover: true,
+            experience_knowhow: 0.4,
         }
     }
 }
@@ -758,7 +764,8 @@ impl IndustryTable {
 pub struct ChannelParams {
     /// Household contacts per month per unit of household-channel effort.
     pub contacts_per_effort: f64,
-    /// Organisation (and trust) gained per month per unit of organisation-channel effort.
+    /// Organisation (and trust) gained per month per unit of organisation-channel effort, x (1 -
+    /// current level): weak villages gain most.
     pub organisation_gain: f64,
     /// Multiplier on a specialist's own channel (party building: organisation; social work:
     /// trust and motivation).
@@ -771,6 +778,12 @@ pub struct ChannelParams {
     pub industry_launch_rate: f64,
     /// Feasibility added by an economic specialist.
     pub economic_feasibility_bonus: f64,
+    /// While in post, a specialist lifts the level of their own area (organisation, trust or
+    /// industry base) that the team works with to at least this.
+    pub specialist_floor: f64,
+    /// Feasibility added per point of industry base above 0.5 (subtracted below it): existing
+    /// value chains make projects easier to run.
+    pub industry_base_feasibility: f64,
     /// Skill gained from one training measure.
     pub training_gain: f64,
     /// Motivation gained from one motivation ("endogenous drive") measure.
@@ -791,6 +804,8 @@ impl Default for ChannelParams {
             infrastructure_spend_share: 0.12,
             industry_launch_rate: 0.08,
             economic_feasibility_bonus: 0.2,
+            specialist_floor: 0.6,
+            industry_base_feasibility: 0.4,
             training_gain: 0.1,
             motivation_gain: 0.1,
             housing_cost: 20_000.0,
@@ -806,8 +821,8 @@ pub struct IdentificationParams {
     /// Exclusion error scale: exclusion = this x (1 - organisation) x (1 - 0.5 knowledge) x
     /// (1 - 0.5 identification effort).
     pub base_exclusion: f64,
-    /// Inclusion error scale: inclusion = this x (1 - organisation) x (1 - 0.5 identification
-    /// effort), x `later_inclusion_factor` after the first registration.
+    /// Inclusion error scale: inclusion = this x (1 - organisation) x (1 - 0.5 knowledge) x
+    /// (1 - 0.5 identification effort), x `later_inclusion_factor` after the first registration.
     pub base_inclusion: f64,
     /// Non-poor households below this multiple of the line can be wrongly registered.
     pub near_poor_band: f64,
@@ -985,6 +1000,7 @@ impl Params {
             10.0,
         );
         c.unit("cadres.recover", k.recover);
+        c.unit("cadres.experience_knowhow", k.experience_knowhow);
 
         for bg in Background::ALL {
             let t = self.cadre_types.get(bg);
@@ -1079,6 +1095,11 @@ impl Params {
         c.unit(
             "channels.economic_feasibility_bonus",
             ch.economic_feasibility_bonus,
+        );
+        c.unit("channels.specialist_floor", ch.specialist_floor);
+        c.unit(
+            "channels.industry_base_feasibility",
+            ch.industry_base_feasibility,
         );
         c.unit("channels.training_gain", ch.training_gain);
         c.unit("channels.motivation_gain", ch.motivation_gain);

@@ -40,13 +40,21 @@ pub struct RunOutput {
     pub years: Vec<YearRow>,
     /// Money accounts.
     pub accounts: Accounts,
+    /// The programme's deadline year (`policy.deadline_year`), for deadline-based totals.
+    pub deadline_year: u32,
 }
 
 /// Run every replicate of a scenario in parallel; results come back in replicate order.
 pub fn run_all(params: &Params) -> Vec<RunOutput> {
+    run_all_with_progress(params, &|| {})
+}
+
+/// [`run_all`], calling `progress` once per simulated month of every replicate (for a
+/// progress bar; it must be cheap and thread-safe).
+pub fn run_all_with_progress(params: &Params, progress: &(dyn Fn() + Sync)) -> Vec<RunOutput> {
     (0..params.simulation.replicates)
         .into_par_iter()
-        .map(|r| run_replicate(params, r))
+        .map(|r| run_replicate_with_progress(params, r, progress))
         .collect()
 }
 
@@ -59,6 +67,15 @@ struct YearSums {
 
 /// Run one replicate of a scenario.
 pub fn run_replicate(params: &Params, replicate: u32) -> RunOutput {
+    run_replicate_with_progress(params, replicate, &|| {})
+}
+
+/// [`run_replicate`], calling `progress` after every simulated month.
+pub fn run_replicate_with_progress(
+    params: &Params,
+    replicate: u32,
+    progress: &(dyn Fn() + Sync),
+) -> RunOutput {
     let seed = params.simulation.seed;
     let calendar = Calendar {
         start_year: params.simulation.start_year,
@@ -102,6 +119,7 @@ pub fn run_replicate(params: &Params, replicate: u32) -> RunOutput {
         accounts.funds_held_end = totals.funds_held;
         let line = poverty_line(&params.economy, calendar.year(t));
         rows.push(month_row(replicate, calendar.label(t), &totals, &cum, line));
+        progress();
         if year_end {
             let y = (t / 12) as usize;
             if let Some(slot) = years.get_mut(y) {
@@ -145,6 +163,7 @@ pub fn run_replicate(params: &Params, replicate: u32) -> RunOutput {
         months: rows,
         years: year_rows,
         accounts,
+        deadline_year: params.policy.deadline_year,
     }
 }
 
@@ -268,6 +287,7 @@ fn year_row(
     let mut relocated = 0u64;
     let mut missed = 0u64;
     let mut wrongly = 0u64;
+    let mut inclusion_errors = 0u64;
     let mut registered_end = 0u64;
     let mut truly_poor_end = 0u64;
     let mut registered_ill = 0u64;
@@ -289,6 +309,7 @@ fn year_row(
         let (m, w) = v.targeting_errors(line as f32);
         missed += u64::from(m);
         wrongly += u64::from(w);
+        inclusion_errors += u64::from(v.inclusion_errors());
         registered_end += v.registered_list.len() as u64;
         registered_ill += u64::from(v.registered_ill(t));
         let hh = &v.households;
@@ -323,6 +344,7 @@ fn year_row(
             removals,
             missed_poor_end: missed,
             wrongly_registered_end: wrongly,
+            inclusion_errors_end: inclusion_errors,
             registered_ill_share: ratio(registered_ill as f64, registered_end as f64),
             mean_income_pc: mean,
             median_income_pc: median,

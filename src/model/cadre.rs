@@ -93,6 +93,16 @@ impl Cadre {
         let team = f64::from(params.cadres.team_size.max(1));
         self.enthusiasm * (1.0 - params.cadres.admin_burden) * (1.0 + 0.25 * (team - 1.0))
     }
+
+    /// Knowledge as it works in practice: local knowledge, plus general know-how from
+    /// grassroots experience filling part of what is not yet known locally,
+    /// k + (1 - k) x h x experience factor with h = `cadres.experience_knowhow`. It gives
+    /// experienced secretaries their faster start (seed 001), an edge that fades as everyone
+    /// learns the village.
+    pub fn working_knowledge(&self, params: &Params) -> f64 {
+        let knowhow = params.cadres.experience_knowhow * self.experience_factor();
+        self.knowledge + (1.0 - self.knowledge) * knowhow
+    }
 }
 
 /// The incentive term of the enthusiasm equation: 0.3 without career incentives, 1.0 x the

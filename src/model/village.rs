@@ -166,7 +166,8 @@ pub fn error_rates(
     } else {
         id.later_inclusion_factor
     };
-    let inclusion = id.base_inclusion * (1.0 - organisation) * effort_factor * later;
+    let inclusion =
+        id.base_inclusion * (1.0 - organisation) * (1.0 - 0.5 * knowledge) * effort_factor * later;
     let detection = 1.0 - (1.0 - organisation) * (1.0 - 0.5 * knowledge) * effort_factor;
     ErrorRates {
         exclusion,
@@ -308,6 +309,32 @@ impl Village {
         (self.industry_base + producing / 2_000_000.0).min(1.0)
     }
 
+    /// A specialist in post makes up for the village's weakness in their own area: the level
+    /// the team works with is at least `channels.specialist_floor` (seed 002: party-work cadres
+    /// to weak-organisation villages, economic cadres to weak-industry villages, social-work
+    /// cadres to conflict villages).
+    fn working_level(&self, params: &Params, level: f64, specialist: Background) -> f64 {
+        match &self.cadre {
+            Some(c) if c.background == specialist => level.max(params.channels.specialist_floor),
+            _ => level,
+        }
+    }
+
+    /// Organisation as the team works with it (party-building specialists lift it).
+    pub fn working_organisation(&self, params: &Params) -> f64 {
+        self.working_level(params, self.organisation, Background::PartyBuilding)
+    }
+
+    /// Trust as the team works with it (social-work specialists lift it).
+    pub fn working_trust(&self, params: &Params) -> f64 {
+        self.working_level(params, self.trust, Background::SocialWork)
+    }
+
+    /// Industry base as projects see it (economic specialists lift it).
+    pub fn working_industry_base(&self, params: &Params) -> f64 {
+        self.working_level(params, self.industry_base_now(), Background::Economic)
+    }
+
     /// The background of the next secretary: a draw from the mix, or the specialist matching
     /// the weakest of organisation, industry base and trust.
     fn choose_background(&mut self, params: &Params) -> Background {
@@ -426,7 +453,10 @@ impl Village {
             .cadre
             .as_ref()
             .map_or(0.0, |c| c.effective_effort(params));
-        let knowledge = self.cadre.as_ref().map_or(0.0, |c| c.knowledge);
+        let knowledge = self
+            .cadre
+            .as_ref()
+            .map_or(0.0, |c| c.working_knowledge(params));
         let weights = channel_weights(params.cadres.strategy, knowledge, self.needs());
         for (slot, w) in self.channel_effort.iter_mut().zip(weights) {
             *slot = effective * w;
@@ -499,12 +529,8 @@ impl Village {
             .as_ref()
             .map_or(0.0, |c| c.unit_resources / 12.0 * c.enthusiasm);
         let inflow = self.allocation / 12.0 + unit;
-        let discipline = match &self.cadre {
-            Some(c) if c.background == Background::PartyBuilding => 0.7,
-            _ => 1.0,
-        };
         let leak_rate =
-            (params.funding.leakage * (1.0 - self.organisation) * discipline).clamp(0.0, 1.0);
+            (params.funding.leakage * (1.0 - self.working_organisation(params))).clamp(0.0, 1.0);
         let leaked = inflow * leak_rate;
         let idle = leaked * params.funding.idle_share;
         self.idle_pool[slot] = idle;
@@ -525,9 +551,13 @@ impl Village {
     fn step_organisation(&mut self, params: &Params) {
         let effort = self.channel_effort[Channel::Organisation as usize];
         let gain = params.channels.organisation_gain * effort;
-        self.organisation =
-            (self.organisation + gain * self.bonus(params, Background::PartyBuilding)).min(1.0);
-        self.trust = (self.trust + gain * self.bonus(params, Background::SocialWork)).min(1.0);
+        // Diminishing returns: a weak branch gains most from the same effort, which is where a
+        // matched specialist pays off (seed 002).
+        self.organisation +=
+            gain * self.bonus(params, Background::PartyBuilding) * (1.0 - self.organisation);
+        self.trust += gain * self.bonus(params, Background::SocialWork) * (1.0 - self.trust);
+        self.organisation = self.organisation.clamp(0.0, 1.0);
+        self.trust = self.trust.clamp(0.0, 1.0);
     }
 
     fn step_infrastructure(&mut self, params: &Params) {
@@ -573,13 +603,18 @@ impl Village {
         if self.fund_balance < spec.capex {
             return;
         }
-        let bonus = if cadre.background == Background::Economic {
+        let specialist = if cadre.background == Background::Economic {
             params.channels.economic_feasibility_bonus
         } else {
             0.0
         };
+        // Existing value chains make projects easier to run; an economic specialist makes up
+        // for a weak base.
+        let base =
+            params.channels.industry_base_feasibility * (self.working_industry_base(params) - 0.5);
+        let bonus = specialist + base;
         let feas = feasibility(
-            cadre.knowledge,
+            cadre.working_knowledge(params),
             cadre.experience_factor(),
             pressure(&params.policy, fractional_year),
             cadre.months_in_post <= 6,
@@ -596,7 +631,7 @@ impl Village {
         if self.registered_list.is_empty() {
             return;
         }
-        let knowledge = cadre.knowledge;
+        let knowledge = cadre.working_knowledge(params);
         let motivation_bonus = if cadre.background == Background::SocialWork {
             params.channels.specialist_bonus
         } else {
@@ -607,10 +642,13 @@ impl Village {
         } else {
             1.0
         };
-        let rng = &mut self.streams.support;
+        // A functioning branch extends the team's reach; villagers' trust decides whether a
+        // fitting measure is taken up.
         let expected = self.channel_effort[Channel::Household as usize]
             * params.channels.contacts_per_effort
-            * (0.5 + 0.5 * self.trust);
+            * (0.5 + 0.5 * self.working_organisation(params));
+        let take_up = 0.5 + 0.5 * self.working_trust(params);
+        let rng = &mut self.streams.support;
         let mut n = expected.floor() as u32;
         if rng.random::<f64>() < expected.fract() {
             n += 1;
@@ -624,7 +662,7 @@ impl Village {
                 continue;
             }
             self.month.contacts += 1;
-            let fits = rng.random::<f64>() < knowledge;
+            let fits = rng.random::<f64>() < knowledge * take_up;
             let measure = fitting_measure(hh, i, threshold);
             let cost = if measure == Measure::Housing {
                 ch.housing_cost
@@ -745,9 +783,18 @@ impl Village {
     fn identify(&mut self, params: &Params, t: u32, calendar: Calendar, first_year: bool) {
         let year = calendar.year(t);
         let line = poverty_line(&params.economy, year) as f32;
-        let knowledge = self.cadre.as_ref().map_or(0.0, |c| c.knowledge);
+        let knowledge = self
+            .cadre
+            .as_ref()
+            .map_or(0.0, |c| c.working_knowledge(params));
         let effort = self.channel_effort[Channel::Identification as usize];
-        let rates = error_rates(params, self.organisation, knowledge, effort, first_year);
+        let rates = error_rates(
+            params,
+            self.working_organisation(params),
+            knowledge,
+            effort,
+            first_year,
+        );
         let band = params.identification.near_poor_band as f32 * line;
         let rng = &mut self.streams.assessment;
         let hh = &mut self.households;
@@ -936,6 +983,16 @@ impl Village {
             ExitRule::Strict => self.year.true_exits,
         };
         self.score = f64::from(exits) / f64::from(self.year.registered_start.max(1));
+    }
+
+    /// Registered households still flagged as registered in error (inclusion errors proper: not
+    /// truly poor when registered, not yet found by a re-check or turned truly poor).
+    pub fn inclusion_errors(&self) -> u32 {
+        self.households
+            .flags
+            .iter()
+            .filter(|f| **f & flag::REGISTERED != 0 && **f & flag::WRONGLY_REGISTERED != 0)
+            .count() as u32
     }
 
     /// Households truly poor but not registered (exclusion errors), and registered but wrongly.
