@@ -24,13 +24,16 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and print it fully resolved (every parameter, defaults filled in).
     Check(CheckArgs),
+    /// Run two or more scenarios with common random numbers and report paired differences
+    /// against the first (the reference), with 95% confidence intervals and charts.
+    Compare(CompareArgs),
+    /// Write a self-contained report.html for a results folder (of `run` or `compare`).
+    Report(ReportArgs),
 }
 
-/// Which scenario, and how to change it from the command line.
-#[derive(Debug, Clone, Args)]
-pub struct ScenarioArgs {
-    /// Scenario file (TOML); without it, the built-in baseline (scenarios/baseline.toml).
-    pub scenario: Option<PathBuf>,
+/// Changes to scenarios from the command line (shared by `run`, `check` and `compare`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct OverrideArgs {
     /// Override any scenario key, e.g. --set cadres.admin_burden=0.2 or
     /// --set cadres.assignment=matched (repeatable; validated like the file).
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -43,9 +46,19 @@ pub struct ScenarioArgs {
     pub replicates: Option<u32>,
 }
 
-impl ScenarioArgs {
+/// Which scenario, and how to change it from the command line.
+#[derive(Debug, Clone, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML); without it, the built-in baseline (scenarios/baseline.toml).
+    pub scenario: Option<PathBuf>,
+    /// Overrides.
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+}
+
+impl OverrideArgs {
     /// All overrides in order: --set first, then --seed and --replicates.
-    pub fn overrides(&self) -> Vec<String> {
+    pub fn all(&self) -> Vec<String> {
         let mut all = self.set.clone();
         if let Some(seed) = self.seed {
             all.push(format!("simulation.seed={seed}"));
@@ -57,13 +70,10 @@ impl ScenarioArgs {
     }
 }
 
-/// Options of `povsim run`.
+/// Where results go and how the run behaves (shared by `run` and `compare`).
 #[derive(Debug, Clone, Args)]
-pub struct RunArgs {
-    /// The scenario.
-    #[command(flatten)]
-    pub scenario: ScenarioArgs,
-    /// Results folder (default: outputs/<scenario name>).
+pub struct OutputArgs {
+    /// Results folder (default: outputs/<scenario name>, or outputs/compare-<reference>-vs-<others>).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads (default: all cores). Results are identical at any count.
@@ -72,9 +82,49 @@ pub struct RunArgs {
     /// Replace an existing results folder.
     #[arg(long)]
     pub force: bool,
-    /// Print nothing but errors.
+    /// Print nothing but errors (and no progress bar).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write report.html into the results folder.
+    #[arg(long)]
+    pub report: bool,
+}
+
+/// Options of `povsim run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Options of `povsim compare`.
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// Scenario files; the first is the reference. Use `baseline` for the built-in baseline.
+    #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Overrides applied to every scenario; --seed and --replicates default to the
+    /// reference scenario's.
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Give each scenario independent random streams instead of common random numbers
+    /// (for teaching: shows how much wider the intervals get).
+    #[arg(long)]
+    pub independent: bool,
+}
+
+/// Options of `povsim report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// A results folder written by `povsim run` or `povsim compare`.
+    pub dir: PathBuf,
 }
 
 /// Options of `povsim check`.

@@ -6,12 +6,16 @@
 //! [`export`] (CSV, JSON, manifest) and charts.
 
 pub mod app;
+pub mod chartdata;
 pub mod cli;
 pub mod collect;
+pub mod compare;
 pub mod error;
 pub mod export;
 pub mod model;
 pub mod params;
+pub mod plot;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

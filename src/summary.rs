@@ -88,7 +88,7 @@ pub struct Summary {
 pub type Indicator = fn(&YearRow) -> Option<f64>;
 
 /// Accessors of the annual indicators that are summarised.
-pub const ANNUAL_INDICATORS: [(&str, Indicator); 20] = [
+pub const ANNUAL_INDICATORS: [(&str, Indicator); 21] = [
     ("registered_start", |r| Some(r.registered_start as f64)),
     ("exits", |r| Some(r.exits as f64)),
     ("true_exits", |r| Some(r.true_exits as f64)),
@@ -105,6 +105,9 @@ pub const ANNUAL_INDICATORS: [(&str, Indicator); 20] = [
     ("wrongly_registered_end", |r| {
         Some(r.wrongly_registered_end as f64)
     }),
+    ("inclusion_errors_end", |r| {
+        Some(r.inclusion_errors_end as f64)
+    }),
     ("registered_ill_share", |r| r.registered_ill_share),
     ("median_income_pc", |r| Some(r.median_income_pc)),
     ("gini", |r| Some(r.gini)),
@@ -113,13 +116,22 @@ pub const ANNUAL_INDICATORS: [(&str, Indicator); 20] = [
     ("cost_per_sustained_exit", |r| r.cost_per_sustained_exit),
 ];
 
-/// Run totals of one replicate, by name.
+/// Run totals of one replicate, by name. `poverty_household_years` is the area under the
+/// truly-poor curve (household-years in poverty over the run): unlike exit counts it does not
+/// reward churn (exit, relapse, exit again). Sustained exits and cost per sustained exit are
+/// counted up to the deadline year, the programme's own horizon; `exits` and `sustained_exits`
+/// cover the whole run and count repeat exits.
 pub fn run_totals(run: &RunOutput) -> BTreeMap<&'static str, Option<f64>> {
     let years = &run.years;
     let sum = |f: fn(&YearRow) -> u64| years.iter().map(f).sum::<u64>() as f64;
-    let spent: f64 = years.iter().map(|y| y.funds_spent).sum();
     let sustained = sum(|y| y.sustained_exits);
+    let to_deadline = years.iter().filter(|y| y.year <= run.deadline_year);
+    let sustained_to_deadline = to_deadline.clone().map(|y| y.sustained_exits).sum::<u64>() as f64;
+    let spent_to_deadline: f64 = to_deadline.map(|y| y.funds_spent).sum();
+    let poverty_years = run.months.iter().map(|m| m.truly_poor as f64).sum::<f64>() / 12.0;
     let mut t = BTreeMap::new();
+    t.insert("poverty_household_years", Some(poverty_years));
+    t.insert("sustained_exits_to_deadline", Some(sustained_to_deadline));
     t.insert("exits", Some(sum(|y| y.exits)));
     t.insert("true_exits", Some(sum(|y| y.true_exits)));
     t.insert("sustained_exits", Some(sustained));
@@ -145,14 +157,17 @@ pub fn run_totals(run: &RunOutput) -> BTreeMap<&'static str, Option<f64>> {
         "registered_end",
         years.last().map(|y| y.registered_end as f64),
     );
-    t.insert("funds_spent", Some(spent));
+    t.insert(
+        "funds_spent",
+        Some(years.iter().map(|y| y.funds_spent).sum()),
+    );
     t.insert(
         "funds_leaked",
         Some(years.iter().map(|y| y.funds_leaked).sum()),
     );
     t.insert(
         "cost_per_sustained_exit",
-        (sustained > 0.0).then(|| spent / sustained),
+        (sustained_to_deadline > 0.0).then(|| spent_to_deadline / sustained_to_deadline),
     );
     t
 }

@@ -70,6 +70,12 @@ impl ResultsDir {
         Ok(())
     }
 
+    /// The temporary folder being written (for steps that read back what was written, such as
+    /// the HTML report).
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
     /// Files written so far, in order.
     pub fn files(&self) -> &[String] {
         &self.files

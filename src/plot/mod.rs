@@ -1,0 +1,186 @@
+//! Charts of a run and of a comparison, rendered as SVG text and PNG bytes (no I/O here).
+//!
+//! The charts see only [`crate::chartdata`]. Every chart is drawn by one function generic over
+//! the plotters backend, once on an SVG string and once on an RGB buffer encoded as PNG. Colours
+//! are the Okabe-Ito palette: fixed per series kind in run charts, per scenario (scenario k has
+//! colour k, see [`scenario_colour_hex`]) in comparison charts. Text uses DejaVu Sans, embedded
+//! (Bitstream Vera licence with public-domain DejaVu changes; the notice ships with the `dejavu`
+//! crate).
+
+mod compare;
+mod draw;
+mod run;
+mod style;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, Result};
+use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
+use plotters::style::{register_font, FontStyle, WHITE};
+
+use crate::chartdata::{CompareChartData, RunChartData};
+use draw::Area;
+
+/// One chart, rendered as both SVG text and PNG bytes.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File stem, e.g. "poverty_fan".
+    pub name: String,
+    /// The chart's title (as drawn).
+    pub title: String,
+    /// SVG document.
+    pub svg: String,
+    /// PNG file bytes.
+    pub png: Vec<u8>,
+}
+
+/// Width of every chart, pixels.
+pub const WIDTH: u32 = 1200;
+/// Height of every chart, pixels.
+pub const HEIGHT: u32 = 700;
+
+/// The charts of one run: `poverty_fan`, `exit_relapse_rates`, `cadres`, `funds_industries`.
+pub fn run_charts(data: &RunChartData) -> Result<Vec<Chart>> {
+    [
+        Figure::PovertyFan(data),
+        Figure::ExitRelapse(data),
+        Figure::Cadres(data),
+        Figure::FundsIndustries(data),
+    ]
+    .into_iter()
+    .map(render)
+    .collect()
+}
+
+/// The charts of a comparison: `compare_fan`, `compare_differences`, `compare_relapse`.
+pub fn compare_charts(data: &CompareChartData) -> Result<Vec<Chart>> {
+    [
+        Figure::CompareFan(data),
+        Figure::CompareDifferences(data),
+        Figure::CompareRelapse(data),
+    ]
+    .into_iter()
+    .map(render)
+    .collect()
+}
+
+/// Colour of scenario k (consistent across every chart), as "#rrggbb".
+pub fn scenario_colour_hex(k: usize) -> String {
+    style::hex(style::scenario_colour(k))
+}
+
+/// Register DejaVu Sans (regular and bold) as "sans-serif", once.
+fn ensure_fonts() -> Result<()> {
+    static FONTS: OnceLock<Result<(), String>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            register_font(style::FAMILY, FontStyle::Normal, dejavu::sans::regular())
+                .map_err(|_| "DejaVu Sans (regular) could not be loaded".to_string())?;
+            register_font(style::FAMILY, FontStyle::Bold, dejavu::sans::bold())
+                .map_err(|_| "DejaVu Sans (bold) could not be loaded".to_string())
+        })
+        .clone()
+        .map_err(|e| anyhow!(e))
+}
+
+/// The charts, each with the data it draws.
+#[derive(Clone, Copy)]
+enum Figure<'a> {
+    PovertyFan(&'a RunChartData),
+    ExitRelapse(&'a RunChartData),
+    Cadres(&'a RunChartData),
+    FundsIndustries(&'a RunChartData),
+    CompareFan(&'a CompareChartData),
+    CompareDifferences(&'a CompareChartData),
+    CompareRelapse(&'a CompareChartData),
+}
+
+impl Figure<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Figure::PovertyFan(_) => "poverty_fan",
+            Figure::ExitRelapse(_) => "exit_relapse_rates",
+            Figure::Cadres(_) => "cadres",
+            Figure::FundsIndustries(_) => "funds_industries",
+            Figure::CompareFan(_) => "compare_fan",
+            Figure::CompareDifferences(_) => "compare_differences",
+            Figure::CompareRelapse(_) => "compare_relapse",
+        }
+    }
+
+    fn title(&self) -> String {
+        match self {
+            Figure::PovertyFan(d) => run::poverty_fan_title(d),
+            Figure::ExitRelapse(d) => run::exit_relapse_title(d),
+            Figure::Cadres(d) => run::cadres_title(d),
+            Figure::FundsIndustries(d) => run::funds_industries_title(d),
+            Figure::CompareFan(d) => compare::fan_title(d),
+            Figure::CompareDifferences(d) => compare::differences_title(d),
+            Figure::CompareRelapse(d) => compare::relapse_title(d),
+        }
+    }
+
+    fn paint<DB: text::Backend>(&self, root: &Area<DB>, title: &str) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        let body = draw::title(root, title)?;
+        match self {
+            Figure::PovertyFan(d) => run::poverty_fan(&body, d),
+            Figure::ExitRelapse(d) => run::exit_relapse(&body, d),
+            Figure::Cadres(d) => run::cadres(&body, d),
+            Figure::FundsIndustries(d) => run::funds_industries(&body, d),
+            Figure::CompareFan(d) => compare::fan(&body, d),
+            Figure::CompareDifferences(d) => compare::differences(&body, d),
+            Figure::CompareRelapse(d) => compare::relapse(&body, d),
+        }
+    }
+}
+
+/// Draw a figure on SVG and on a bitmap, encoded as PNG.
+fn render(figure: Figure) -> Result<Chart> {
+    ensure_fonts()?;
+    let name = figure.name();
+    let title = figure.title();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        figure
+            .paint(&root, &title)
+            .map_err(|e| e.context(format!("drawing chart {name} (SVG)")))?;
+        root.present()?;
+    }
+    let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        figure
+            .paint(&root, &title)
+            .map_err(|e| e.context(format!("drawing chart {name} (PNG)")))?;
+        root.present()?;
+    }
+    let png = encode_png(&rgb, WIDTH, HEIGHT)?;
+    Ok(Chart {
+        name: name.to_string(),
+        title,
+        svg,
+        png,
+    })
+}
+
+/// RGB pixels as PNG file bytes.
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
+    use image::ImageEncoder;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png).write_image(
+        rgb,
+        width,
+        height,
+        image::ColorType::Rgb8,
+    )?;
+    Ok(png)
+}
