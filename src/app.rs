@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check(args) => check_command(&args),
         Command::Compare(args) => compare_command(&args),
         Command::Report(args) => report_command(&args),
+        Command::Bench(args) => crate::bench::run(&args),
     }
 }
 

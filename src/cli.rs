@@ -29,6 +29,32 @@ pub enum Command {
     Compare(CompareArgs),
     /// Write a self-contained report.html for a results folder (of `run` or `compare`).
     Report(ReportArgs),
+    /// Measure speed: household-months per second, wall time and peak memory of the
+    /// baseline model at a size you choose (writes nothing).
+    Bench(BenchArgs),
+}
+
+/// Options of `povsim bench`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// Villages to simulate.
+    #[arg(long, default_value_t = 2000)]
+    pub villages: u32,
+    /// Mean households per village.
+    #[arg(long, default_value_t = 300)]
+    pub households: u32,
+    /// Months to simulate from January 2014 (84 = 2014-2020).
+    #[arg(long, default_value_t = 84)]
+    pub months: u32,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Replicates.
+    #[arg(long, default_value_t = 1)]
+    pub replicates: u32,
+    /// Scenario file to benchmark instead of the built-in baseline.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
 }
 
 /// Changes to scenarios from the command line (shared by `run`, `check` and `compare`).

@@ -278,3 +278,144 @@ impl MonthTotals {
         m
     }
 }
+
+/// Distribution of income per capita across all households, in 1-yuan bins up to
+/// [`IncomeHistogram::CAP`] yuan per person-year (exact values kept above it). Gives the mean
+/// exactly, and the median and Gini to within a yuan of bin width in O(n), without sorting
+/// every household (38 million at national scale).
+#[derive(Debug, Clone)]
+pub struct IncomeHistogram {
+    counts: Vec<u32>,
+    sums: Vec<f64>,
+    above: Vec<f32>,
+    n: u64,
+    total: f64,
+}
+
+impl Default for IncomeHistogram {
+    fn default() -> Self {
+        IncomeHistogram {
+            counts: vec![0; Self::CAP as usize],
+            sums: vec![0.0; Self::CAP as usize],
+            above: Vec::new(),
+            n: 0,
+            total: 0.0,
+        }
+    }
+}
+
+impl IncomeHistogram {
+    /// Upper end of the binned range, yuan per person-year.
+    pub const CAP: u32 = 200_000;
+
+    /// Add incomes (negative values count as 0).
+    pub fn add_all(&mut self, incomes: &[f32]) {
+        for &x in incomes {
+            let x = x.max(0.0);
+            self.n += 1;
+            self.total += f64::from(x);
+            if x < Self::CAP as f32 {
+                let bin = x as usize;
+                self.counts[bin] += 1;
+                self.sums[bin] += f64::from(x);
+            } else {
+                self.above.push(x);
+            }
+        }
+    }
+
+    /// Mean, median and Gini coefficient. Within a bin, values are taken in rank order at their
+    /// exact mean (exact when a bin holds one value or equal values).
+    pub fn mean_median_gini(&mut self) -> (f64, f64, f64) {
+        if self.n == 0 {
+            return (0.0, 0.0, 0.0);
+        }
+        self.above.sort_by(|a, b| a.total_cmp(b));
+        let n = self.n as f64;
+        let mean = self.total / n;
+        // Ranks are 1-based; the median is the mean of the values at ranks floor and ceil of
+        // (n + 1) / 2.
+        let lo_rank = (self.n + 1) / 2;
+        let hi_rank = self.n / 2 + 1;
+        let mut lo_value = None;
+        let mut hi_value = None;
+        let mut before = 0u64;
+        let mut weighted = 0.0;
+        let locate = |rank: u64, before: u64, count: u64, bin_low: f64, sum: f64| -> Option<f64> {
+            (rank > before && rank <= before + count).then(|| {
+                if count == 1 || sum == bin_low * count as f64 {
+                    sum / count as f64
+                } else {
+                    bin_low + (rank - before) as f64 / (count + 1) as f64
+                }
+            })
+        };
+        for (bin, (&count, &sum)) in self.counts.iter().zip(&self.sums).enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let count = u64::from(count);
+            let low = bin as f64;
+            lo_value = lo_value.or_else(|| locate(lo_rank, before, count, low, sum));
+            hi_value = hi_value.or_else(|| locate(hi_rank, before, count, low, sum));
+            weighted += sum * (before as f64 + (count as f64 + 1.0) / 2.0);
+            before += count;
+        }
+        for &x in &self.above {
+            before += 1;
+            lo_value = lo_value.or_else(|| locate(lo_rank, before - 1, 1, f64::from(x), f64::from(x)));
+            hi_value = hi_value.or_else(|| locate(hi_rank, before - 1, 1, f64::from(x), f64::from(x)));
+            weighted += f64::from(x) * before as f64;
+        }
+        let median = (lo_value.unwrap_or(0.0) + hi_value.unwrap_or(0.0)) / 2.0;
+        let gini = if self.total > 0.0 {
+            (2.0 * weighted / (n * self.total) - (n + 1.0) / n).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (mean, median, gini)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(values: &[f32]) -> (f64, f64, f64) {
+        let mut h = IncomeHistogram::default();
+        h.add_all(values);
+        h.mean_median_gini()
+    }
+
+    #[test]
+    fn median_of_distinct_values_is_exact() {
+        assert_eq!(stats(&[1.0, 3.0, 2.0, 4.0]).1, 2.5);
+        assert_eq!(stats(&[5.0, 1.0, 9.0]).1, 5.0);
+        assert_eq!(stats(&[250_000.0, 1.0, 300_000.0]).1, 250_000.0);
+    }
+
+    #[test]
+    fn gini_of_equal_incomes_is_zero_and_of_one_rich_household_is_high() {
+        assert!(stats(&[100.0; 10]).2.abs() < 1e-12);
+        let mut skewed = vec![0.0f32; 99];
+        skewed.push(1000.0);
+        assert!(stats(&skewed).2 > 0.95);
+    }
+
+    #[test]
+    fn histogram_matches_exact_statistics_on_a_spread_of_incomes() {
+        // Exact median and Gini from sorting, against the histogram.
+        let values: Vec<f32> = (0..20_001).map(|i| ((i * 7919) % 20_001) as f32 * 1.37 + 0.25).collect();
+        let mut sorted = values.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let n = sorted.len() as f64;
+        let total: f64 = sorted.iter().map(|x| f64::from(*x)).sum();
+        let exact_median = f64::from(sorted[sorted.len() / 2]);
+        let weighted: f64 = sorted.iter().enumerate().map(|(i, x)| (i as f64 + 1.0) * f64::from(*x)).sum();
+        let exact_gini = 2.0 * weighted / (n * total) - (n + 1.0) / n;
+        let (mean, median, gini) = stats(&values);
+        assert!((mean - total / n).abs() < 1e-9);
+        assert!((median - exact_median).abs() <= 1.0, "{median} vs {exact_median}");
+        assert!((gini - exact_gini).abs() < 1e-4, "{gini} vs {exact_gini}");
+    }
+}

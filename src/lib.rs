@@ -6,6 +6,7 @@
 //! [`export`] (CSV, JSON, manifest) and charts.
 
 pub mod app;
+pub mod bench;
 pub mod chartdata;
 pub mod cli;
 pub mod collect;

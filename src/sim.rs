@@ -6,9 +6,9 @@
 
 use rayon::prelude::*;
 
-use crate::collect::{ratio, MonthRow, MonthTotals, YearRow};
+use crate::collect::{ratio, IncomeHistogram, MonthRow, MonthTotals, YearRow};
 use crate::model::schedule::{funding_index, poverty_line, Calendar};
-use crate::model::village::Village;
+use crate::model::village::{Village, YearEndCounts};
 use crate::model::world::{step_counties, County};
 use crate::params::{AllocationRule, Params};
 use crate::rng::{stream, Purpose};
@@ -95,8 +95,6 @@ pub fn run_replicate_with_progress(
     let mut years: Vec<YearSums> = vec![YearSums::default(); n_years];
     let mut cum = Cumulative::default();
     let mut accounts = Accounts::default();
-    let mut incomes: Vec<f32> =
-        Vec::with_capacity(villages.iter().map(|v| v.households.len()).sum());
 
     for t in 0..months {
         step_counties(&mut counties, params, t, &mut world);
@@ -129,7 +127,6 @@ pub fn run_replicate_with_progress(
                     t,
                     &villages,
                     &cum,
-                    &mut incomes,
                     line,
                 );
             }
@@ -271,7 +268,6 @@ fn year_row(
     t: u32,
     villages: &[Village],
     cum: &Cumulative,
-    incomes: &mut Vec<f32>,
     line: f64,
 ) -> YearSums {
     let mut registered_start = 0u64;
@@ -292,7 +288,6 @@ fn year_row(
     let mut truly_poor_end = 0u64;
     let mut registered_ill = 0u64;
     let mut registered_income = 0.0f64;
-    incomes.clear();
     for v in villages {
         let y = &v.year;
         registered_start += u64::from(y.registered_start);
@@ -306,22 +301,23 @@ fn year_row(
         removals += u64::from(y.removals);
         recalls += u64::from(y.recalls);
         relocated += u64::from(y.relocated);
-        let (m, w) = v.targeting_errors(line as f32);
-        missed += u64::from(m);
-        wrongly += u64::from(w);
-        inclusion_errors += u64::from(v.inclusion_errors());
-        registered_end += v.registered_list.len() as u64;
-        registered_ill += u64::from(v.registered_ill(t));
-        let hh = &v.households;
-        for i in 0..hh.len() {
-            truly_poor_end += u64::from(hh.truly_poor(i, line as f32));
-            if hh.flags[i] & crate::model::household::flag::REGISTERED != 0 {
-                registered_income += f64::from(hh.income_pc[i]);
-            }
-        }
-        incomes.extend_from_slice(&hh.income_pc);
     }
-    let (mean, median, gini) = income_distribution(incomes);
+    let counts: Vec<YearEndCounts> = villages
+        .par_iter()
+        .map(|v| v.year_end_counts(t, line as f32))
+        .collect();
+    let mut histogram = IncomeHistogram::default();
+    for (v, c) in villages.iter().zip(&counts) {
+        missed += u64::from(c.missed);
+        wrongly += u64::from(c.wrongly);
+        inclusion_errors += u64::from(c.inclusion_errors);
+        registered_end += v.registered_list.len() as u64;
+        registered_ill += u64::from(c.registered_ill);
+        truly_poor_end += u64::from(c.truly_poor);
+        registered_income += c.registered_income;
+        histogram.add_all(&v.households.income_pc);
+    }
+    let (mean, median, gini) = histogram.mean_median_gini();
     YearSums {
         row: Some(YearRow {
             replicate,
@@ -365,33 +361,6 @@ fn year_row(
         }),
         true_exits,
     }
-}
-
-/// Mean, median and Gini of incomes (sorted in place; the buffer is reused every year).
-pub fn income_distribution(incomes: &mut [f32]) -> (f64, f64, f64) {
-    if incomes.is_empty() {
-        return (0.0, 0.0, 0.0);
-    }
-    incomes.sort_unstable_by(|a, b| a.total_cmp(b));
-    let n = incomes.len();
-    let total: f64 = incomes.iter().map(|x| f64::from(x.max(0.0))).sum();
-    let median = if n % 2 == 1 {
-        f64::from(incomes[n / 2])
-    } else {
-        (f64::from(incomes[n / 2 - 1]) + f64::from(incomes[n / 2])) / 2.0
-    };
-    let weighted: f64 = incomes
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (i as f64 + 1.0) * f64::from(x.max(0.0)))
-        .sum();
-    let nf = n as f64;
-    let gini = if total > 0.0 {
-        (2.0 * weighted / (nf * total) - (nf + 1.0) / nf).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (total / nf, median, gini)
 }
 
 /// Cadre assessment (annual): percentile of each secretary's score among the county's
@@ -462,18 +431,4 @@ fn allocate_budget(villages: &mut [Village], params: &Params, year: u32, n_count
 mod tests {
     use super::*;
 
-    #[test]
-    fn gini_of_equal_incomes_is_zero_and_of_one_rich_is_high() {
-        let mut equal = vec![100.0f32; 10];
-        assert!(income_distribution(&mut equal).2.abs() < 1e-9);
-        let mut skewed = vec![0.0f32; 99];
-        skewed.push(1000.0);
-        assert!(income_distribution(&mut skewed).2 > 0.95);
-    }
-
-    #[test]
-    fn median_of_even_count() {
-        let mut v = vec![1.0f32, 3.0, 2.0, 4.0];
-        assert_eq!(income_distribution(&mut v).1, 2.5);
-    }
 }

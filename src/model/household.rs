@@ -68,8 +68,11 @@ pub struct Households {
     pub motivation: Vec<f32>,
     /// Savings and livestock, yuan (negative = medical debt).
     pub assets: Vec<f32>,
-    /// Household income of the last 12 months, yuan per month, ring indexed by month % 12.
-    pub income_ring: Vec<[f32; 12]>,
+    /// Household income of the last 12 months, whole yuan per month (0-65,535), ring indexed
+    /// by month % 12. Whole yuan keep the rolling sum exact and the history at 24 bytes.
+    pub income_ring: Vec<[u16; 12]>,
+    /// Sum of `income_ring`, yuan (kept exactly, updated in O(1) each month).
+    pub income_sum: Vec<u32>,
     /// 12-month rolling income per capita, yuan per person-year.
     pub income_pc: Vec<f32>,
     /// Status bits, see [`flag`].
@@ -87,6 +90,34 @@ pub struct Households {
 }
 
 impl Households {
+    /// Empty households with room for `n` (no reallocation while drawing them).
+    pub fn with_capacity(n: usize) -> Households {
+        Households {
+            size: Vec::with_capacity(n),
+            labour: Vec::with_capacity(n),
+            migrants: Vec::with_capacity(n),
+            job: Vec::with_capacity(n),
+            skill: Vec::with_capacity(n),
+            motivation: Vec::with_capacity(n),
+            assets: Vec::with_capacity(n),
+            income_ring: Vec::with_capacity(n),
+            income_sum: Vec::with_capacity(n),
+            income_pc: Vec::with_capacity(n),
+            flags: Vec::with_capacity(n),
+            exit_month: Vec::with_capacity(n),
+            registered_month: Vec::with_capacity(n),
+            relapsed_count: Vec::with_capacity(n),
+            next_illness: Vec::with_capacity(n),
+            ill_until: Vec::with_capacity(n),
+        }
+    }
+
+    /// Bytes of state per household (the struct-of-arrays fields), for memory reports.
+    pub const BYTES_PER_HOUSEHOLD: usize = 4 // size, labour, migrants, job
+        + 3 * 4 // skill, motivation, assets
+        + 24 + 4 + 4 // income ring, sum, per capita
+        + 2 + 2 + 2 + 1 + 2 + 2; // flags, exit and registration months, relapses, illness
+
     /// Number of households.
     pub fn len(&self) -> usize {
         self.size.len()
@@ -149,7 +180,7 @@ impl Households {
     /// Draw `n` households' attributes (MODEL.md section 5). Income is not drawn: it follows
     /// from these attributes, see [`Households::settle_initial_income`].
     pub fn draw(n: usize, params: &Params, rng: &mut Stream) -> Households {
-        let mut h = Households::default();
+        let mut h = Households::with_capacity(n);
         let skill_dist = Beta::new(3.0f64, 2.5).expect("constant Beta parameters are valid");
         let motivation_dist = Beta::new(5.0f64, 2.0).expect("constant Beta parameters are valid");
         let assets_dist =
@@ -203,7 +234,8 @@ impl Households {
             h.skill.push(skill);
             h.motivation.push(motivation);
             h.assets.push(assets);
-            h.income_ring.push([0.0; 12]);
+            h.income_ring.push([0; 12]);
+            h.income_sum.push(0);
             h.income_pc.push(0.0);
             h.flags.push(flags);
             h.exit_month.push(NEVER);
@@ -224,9 +256,11 @@ impl Households {
     /// attributes imply, then draw the guarantee gaps of the poorer households.
     pub fn settle_initial_income(&mut self, ctx: &MonthContext, rng: &mut Stream) {
         for i in 0..self.len() {
-            let income = self.own_income(i, ctx, 0.0);
-            self.income_ring[i] = [income.max(0.0); 12];
-            self.income_pc[i] = income.max(0.0) * 12.0 / f32::from(self.size[i]);
+            let supported = self.within_support(i, ctx.t, ctx.support_months);
+            let income = whole_yuan(self.own_income(i, ctx, 0.0, supported));
+            self.income_ring[i] = [income; 12];
+            self.income_sum[i] = 12 * u32::from(income);
+            self.income_pc[i] = self.income_sum[i] as f32 / f32::from(self.size[i]);
             if self.income_pc[i] < ctx.line {
                 self.flags[i] |= flag::BELOW_LINE;
             }
@@ -261,10 +295,18 @@ impl Households {
         }
     }
 
+    /// Whether an exited household is still within its post-exit support period.
+    #[inline(always)]
+    fn within_support(&self, i: usize, t: u32, support_months: u32) -> bool {
+        self.flags[i] & flag::EXITED != 0
+            && t < u32::from(self.exit_month[i]).saturating_add(support_months)
+    }
+
     /// This month's own income (before dibao and monitoring assistance), yuan per month.
-    /// `out_of_pocket` is medical cost not covered by assets this month.
-    #[inline]
-    fn own_income(&self, i: usize, ctx: &MonthContext, out_of_pocket: f32) -> f32 {
+    /// `out_of_pocket` is medical cost not covered by assets this month; `within_support` is
+    /// [`Households::within_support`], computed once by the caller.
+    #[inline(always)]
+    fn own_income(&self, i: usize, ctx: &MonthContext, out_of_pocket: f32, within_support: bool) -> f32 {
         let f = self.flags[i];
         let ill = ctx.t < u32::from(self.ill_until[i]);
         let mut home = self.at_home(i);
@@ -292,12 +334,14 @@ impl Households {
             ctx.remittance
         } * f32::from(migrants);
         let wage = ctx.local_wage * f32::from(job);
-        let dividend = if self.dividend_recipient(i, ctx.t, ctx.support_months) {
+        let registered = f & flag::REGISTERED != 0;
+        let dividend = if registered || within_support {
             ctx.dividend_per_household
         } else {
             0.0
         };
-        let coverage = ctx.coverage(self.enhanced_coverage(i, ctx.t, ctx.support_months));
+        let programme = registered || within_support || f & flag::MONITORED != 0;
+        let coverage = ctx.coverage(f & flag::MEDICAL_INSURED != 0 && programme);
         let chronic = if f & flag::CHRONIC != 0 {
             ctx.chronic_care_month * (1.0 - coverage)
         } else {
@@ -338,6 +382,13 @@ impl HouseholdTally {
         }
         *self = fresh;
     }
+}
+
+/// A month's household income as whole yuan in the history's range (0-65,535 a month).
+#[inline]
+pub fn whole_yuan(income: f32) -> u16 {
+    // Rounds half up; the float-to-int cast saturates (and maps NaN to 0).
+    (income + 0.5).clamp(0.0, f32::from(u16::MAX)) as u16
 }
 
 /// Month of the next illness episode after `t`: an exponential waiting time with `rate_per_year`.
@@ -523,7 +574,8 @@ pub fn step_households(
         tally.migrants += u32::from(hh.migrants[i]);
 
         // Income.
-        let own = hh.own_income(i, ctx, out_of_pocket);
+        let within_support = hh.within_support(i, t, ctx.support_months);
+        let own = hh.own_income(i, ctx, out_of_pocket, within_support);
         let mut income = own;
         let f = hh.flags[i];
         // Dibao is means-tested social assistance: it tops up enrolled, eligible households
@@ -537,25 +589,25 @@ pub fn step_households(
             hh.assets[i] += income;
             income = 0.0;
         }
-        let old = hh.income_ring[i][slot];
-        let mut rolling: f32 = hh.income_ring[i].iter().sum::<f32>() - old + income;
+        let mut month_income = whole_yuan(income);
+        let mut sum = hh.income_sum[i] - u32::from(hh.income_ring[i][slot]) + u32::from(month_income);
         // Monitoring assistance: a flagged household whose support works is topped up so its
         // rolling income stays at the line.
         if f & flag::MONITORED != 0 && f & flag::SUPPORT_WORKS != 0 {
-            let needed = ctx.line * size - rolling;
-            let pay = needed + 1.0;
-            if needed > 0.0 && budget >= f64::from(pay) {
-                income += pay;
-                rolling += pay;
+            let needed = (ctx.line * size).ceil() - sum as f32;
+            if needed > 0.0 && budget >= f64::from(needed) {
+                let topped = whole_yuan(f32::from(month_income) + needed);
+                let pay = topped - month_income;
+                sum += u32::from(pay);
+                month_income = topped;
                 budget -= f64::from(pay);
                 tally.assistance_paid += f64::from(pay);
             }
         }
-        hh.income_ring[i][slot] = income;
-        if income > 0.0 {
-            hh.assets[i] += ctx.saving_rate * income;
-        }
-        let pc = rolling.max(0.0) / size;
+        hh.income_ring[i][slot] = month_income;
+        hh.income_sum[i] = sum;
+        hh.assets[i] += ctx.saving_rate * f32::from(month_income);
+        let pc = sum as f32 / size;
         hh.income_pc[i] = pc;
         tally.income_pc_sum += f64::from(pc);
 
@@ -616,6 +668,6 @@ pub fn step_households(
         tally.exited += u32::from(exited);
         tally.exited_truly_poor += u32::from(exited && truly_poor);
         tally.dibao += u32::from(f & flag::DIBAO != 0);
-        tally.dividend_recipients += u32::from(hh.dividend_recipient(i, t, ctx.support_months));
+        tally.dividend_recipients += u32::from(f & flag::REGISTERED != 0 || within_support);
     }
 }

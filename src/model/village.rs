@@ -880,10 +880,8 @@ impl Village {
             let measured = (1.0 - conceal) * (noise * z).exp() as f32;
             let passes = if strict {
                 let size = f32::from(hh.size[i]);
-                let worst = hh.income_ring[i]
-                    .iter()
-                    .fold(f32::INFINITY, |m, x| m.min(*x));
-                worst * 12.0 / size * measured >= margin * line
+                let worst = hh.income_ring[i].iter().copied().min().unwrap_or(0);
+                f32::from(worst) * 12.0 / size * measured >= margin * line
             } else {
                 hh.income_pc[i] * measured >= bar
             };
@@ -985,47 +983,53 @@ impl Village {
         self.score = f64::from(exits) / f64::from(self.year.registered_start.max(1));
     }
 
-    /// Registered households still flagged as registered in error (inclusion errors proper: not
-    /// truly poor when registered, not yet found by a re-check or turned truly poor).
-    pub fn inclusion_errors(&self) -> u32 {
-        self.households
-            .flags
-            .iter()
-            .filter(|f| **f & flag::REGISTERED != 0 && **f & flag::WRONGLY_REGISTERED != 0)
-            .count() as u32
-    }
-
-    /// Households truly poor but not registered (exclusion errors), and registered but wrongly.
-    pub fn targeting_errors(&self, line: f32) -> (u32, u32) {
+    /// Year-end counts of this village's households in one pass (December, after the annual
+    /// process): truly poor, registered poor missed, wrongly registered, inclusion errors,
+    /// registered with illness as a cause, and registered households' summed income.
+    pub fn year_end_counts(&self, t: u32, line: f32) -> YearEndCounts {
         let hh = &self.households;
-        let mut missed = 0;
-        let mut wrongly = 0;
+        let mut c = YearEndCounts::default();
         for i in 0..hh.len() {
-            let registered = hh.flags[i] & flag::REGISTERED != 0;
+            let f = hh.flags[i];
+            let registered = f & flag::REGISTERED != 0;
             let poor = hh.truly_poor(i, line);
-            missed += u32::from(poor && !registered);
-            wrongly += u32::from(registered && !poor);
+            c.truly_poor += u32::from(poor);
+            c.missed += u32::from(poor && !registered);
+            c.wrongly += u32::from(registered && !poor);
+            if registered {
+                c.inclusion_errors += u32::from(f & flag::WRONGLY_REGISTERED != 0);
+                let ill_recently = hh.ill_until[i] > 0 && u32::from(hh.ill_until[i]) + 12 > t;
+                c.registered_ill += u32::from(f & flag::CHRONIC != 0 || ill_recently);
+                c.registered_income += f64::from(hh.income_pc[i]);
+            }
         }
-        (missed, wrongly)
+        c
     }
 
-    /// Registered households with illness as a cause (chronic illness or an episode in the
-    /// last 12 months).
-    pub fn registered_ill(&self, t: u32) -> u32 {
-        let hh = &self.households;
-        (0..hh.len())
-            .filter(|&i| hh.flags[i] & flag::REGISTERED != 0)
-            .filter(|&i| {
-                hh.flags[i] & flag::CHRONIC != 0
-                    || (hh.ill_until[i] > 0 && u32::from(hh.ill_until[i]) + 12 > t)
-            })
-            .count() as u32
-    }
+
+
 
     /// Money in the village's hands: balance plus idle money not yet returned.
     pub fn money_held(&self) -> f64 {
         self.fund_balance + self.idle_pool.iter().sum::<f64>()
     }
+}
+
+/// One village's year-end household counts (see [`Village::year_end_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct YearEndCounts {
+    /// Truly poor households.
+    pub truly_poor: u32,
+    /// Truly poor but not registered.
+    pub missed: u32,
+    /// Registered but not truly poor.
+    pub wrongly: u32,
+    /// Registered while not poor and not yet found.
+    pub inclusion_errors: u32,
+    /// Registered with illness as a cause.
+    pub registered_ill: u32,
+    /// Sum of registered households' income per capita, yuan per person-year.
+    pub registered_income: f64,
 }
 
 /// Month index stored in a `u16` household field, or `None` for [`NEVER`].
