@@ -25,7 +25,7 @@ use crate::params::Params;
 use crate::report::format_number;
 use crate::rng::mix64;
 use crate::scenario::{self, Source, BASELINE_LABEL};
-use crate::sim::{run_all_with_progress, RunOutput};
+use crate::sim::{run_all_with, run_all_with_progress, RunOptions, RunOutput};
 use crate::summary::{summarise, Summary};
 
 /// The built-in baseline scenario (the text of `scenarios/baseline.toml`).
@@ -138,13 +138,22 @@ fn run_command(args: &RunArgs) -> anyhow::Result<()> {
     ensure_writable(&target, args.output.force)?;
     let pool = thread_pool(args.output.threads)?;
     let bar = progress_bar(months_to_simulate(params), args.output.quiet, &params.name);
-    let runs = pool.install(|| run_all_with_progress(params, &|| bar.inc(1)));
+    let options = RunOptions {
+        per_village: args.per_village,
+    };
+    let runs = pool.install(|| run_all_with(params, &|| bar.inc(1), options));
     bar.finish_and_clear();
     check_invariants(&runs)?;
     let summary = summarise(&params.name, &runs);
 
     let mut dir = ResultsDir::create(&target, args.output.force)?;
     let resolved = write_scenario_results(&mut dir, "", params, &runs, &summary)?;
+    if args.per_village {
+        dir.write(
+            "villages.csv",
+            &to_csv(runs.iter().flat_map(|r| r.villages.iter()))?,
+        )?;
+    }
     let manifest = Manifest {
         povsim_version: env!("CARGO_PKG_VERSION").to_string(),
         command: "run".into(),

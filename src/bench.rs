@@ -55,7 +55,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let households: usize = pool.install(|| {
         (0..params.population.villages)
             .into_par_iter()
-            .map(|id| Village::new(id, &params, params.simulation.seed, 0, calendar).households.len())
+            .map(|id| {
+                Village::new(id, &params, params.simulation.seed, 0, calendar)
+                    .households
+                    .len()
+            })
             .sum()
     });
     let init_seconds = init_started.elapsed().as_secs_f64();
@@ -72,11 +76,24 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         params.population.villages, params.simulation.months, params.simulation.replicates);
     println!("  household-months          {simulated}");
     println!("  wall time                 {total_seconds:.2} s (initialisation about {init_seconds:.2} s per replicate)");
-    println!("  throughput                {:.1} million household-months/s (whole run)", simulated as f64 / total_seconds / 1e6);
-    println!("  throughput, stepping only {:.1} million household-months/s", simulated as f64 / stepping / 1e6);
-    println!("  model state               {} bytes per household (struct of arrays)", Households::BYTES_PER_HOUSEHOLD);
+    println!(
+        "  throughput                {:.1} million household-months/s (whole run)",
+        simulated as f64 / total_seconds / 1e6
+    );
+    println!(
+        "  throughput, stepping only {:.1} million household-months/s",
+        simulated as f64 / stepping / 1e6
+    );
+    println!(
+        "  model state               {} bytes per household (struct of arrays)",
+        Households::BYTES_PER_HOUSEHOLD
+    );
     if let Some(peak) = peak_memory_bytes() {
-        println!("  peak memory               {:.0} MiB ({:.0} bytes per household)", peak as f64 / 1048576.0, peak as f64 / households.max(1) as f64);
+        println!(
+            "  peak memory               {:.0} MiB ({:.0} bytes per household)",
+            peak as f64 / 1048576.0,
+            peak as f64 / households.max(1) as f64
+        );
     }
     Ok(())
 }

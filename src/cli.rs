@@ -125,6 +125,10 @@ pub struct RunArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Also write villages.csv: one row per replicate, year and village (village attributes,
+    /// secretary, exits, relapses, registered and truly poor at year end).
+    #[arg(long)]
+    pub per_village: bool,
 }
 
 /// Options of `povsim compare`.

@@ -104,6 +104,65 @@ pub struct BackgroundColumns {
     pub knowledge: [f64; 5],
 }
 
+/// One row of `villages.csv` (with `--per-village`): one village at the end of one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VillageYearRow {
+    /// Replicate index.
+    pub replicate: u32,
+    /// Calendar year.
+    pub year: u32,
+    /// Village id.
+    pub village: u32,
+    /// County id.
+    pub county: u32,
+    /// Households.
+    pub households: u32,
+    /// Remoteness, [0, 1].
+    pub remoteness: f64,
+    /// Infrastructure, [0, 1].
+    pub infrastructure: f64,
+    /// Organisation, [0, 1].
+    pub organisation: f64,
+    /// Trust, [0, 1].
+    pub trust: f64,
+    /// Industry base including producing projects, [0, 1].
+    pub industry_base: f64,
+    /// In a conservation area.
+    pub eco_restricted: bool,
+    /// Background of the secretary in post ("" before secretaries arrive).
+    pub cadre_background: String,
+    /// Their months in this village.
+    pub cadre_months_in_post: u32,
+    /// Their enthusiasm.
+    pub cadre_enthusiasm: Option<f64>,
+    /// Their local knowledge.
+    pub cadre_knowledge: Option<f64>,
+    /// Registered on 1 January.
+    pub registered_start: u32,
+    /// Official exits this year.
+    pub exits: u32,
+    /// True exits this year.
+    pub true_exits: u32,
+    /// Fake exits this year.
+    pub fake_exits: u32,
+    /// Relapse events this year.
+    pub relapses: u32,
+    /// New-poverty events this year.
+    pub new_poor: u32,
+    /// Registered on 31 December.
+    pub registered_end: u32,
+    /// Truly poor on 31 December.
+    pub truly_poor_end: u32,
+    /// Producing projects.
+    pub industries_producing: u32,
+    /// Failed projects so far.
+    pub industries_failed: u32,
+    /// Money held on 31 December (balance and idle), yuan.
+    pub funds_held: f64,
+    /// Collective income this year, yuan.
+    pub collective_income: f64,
+}
+
 /// One row of `annual.csv`. Rates with a zero denominator are empty (NA).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct YearRow {
@@ -335,7 +394,7 @@ impl IncomeHistogram {
         let mean = self.total / n;
         // Ranks are 1-based; the median is the mean of the values at ranks floor and ceil of
         // (n + 1) / 2.
-        let lo_rank = (self.n + 1) / 2;
+        let lo_rank = self.n.div_ceil(2);
         let hi_rank = self.n / 2 + 1;
         let mut lo_value = None;
         let mut hi_value = None;
@@ -363,8 +422,10 @@ impl IncomeHistogram {
         }
         for &x in &self.above {
             before += 1;
-            lo_value = lo_value.or_else(|| locate(lo_rank, before - 1, 1, f64::from(x), f64::from(x)));
-            hi_value = hi_value.or_else(|| locate(hi_rank, before - 1, 1, f64::from(x), f64::from(x)));
+            lo_value =
+                lo_value.or_else(|| locate(lo_rank, before - 1, 1, f64::from(x), f64::from(x)));
+            hi_value =
+                hi_value.or_else(|| locate(hi_rank, before - 1, 1, f64::from(x), f64::from(x)));
             weighted += f64::from(x) * before as f64;
         }
         let median = (lo_value.unwrap_or(0.0) + hi_value.unwrap_or(0.0)) / 2.0;
@@ -405,17 +466,26 @@ mod tests {
     #[test]
     fn histogram_matches_exact_statistics_on_a_spread_of_incomes() {
         // Exact median and Gini from sorting, against the histogram.
-        let values: Vec<f32> = (0..20_001).map(|i| ((i * 7919) % 20_001) as f32 * 1.37 + 0.25).collect();
+        let values: Vec<f32> = (0..20_001)
+            .map(|i| ((i * 7919) % 20_001) as f32 * 1.37 + 0.25)
+            .collect();
         let mut sorted = values.clone();
         sorted.sort_by(|a, b| a.total_cmp(b));
         let n = sorted.len() as f64;
         let total: f64 = sorted.iter().map(|x| f64::from(*x)).sum();
         let exact_median = f64::from(sorted[sorted.len() / 2]);
-        let weighted: f64 = sorted.iter().enumerate().map(|(i, x)| (i as f64 + 1.0) * f64::from(*x)).sum();
+        let weighted: f64 = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (i as f64 + 1.0) * f64::from(*x))
+            .sum();
         let exact_gini = 2.0 * weighted / (n * total) - (n + 1.0) / n;
         let (mean, median, gini) = stats(&values);
         assert!((mean - total / n).abs() < 1e-9);
-        assert!((median - exact_median).abs() <= 1.0, "{median} vs {exact_median}");
+        assert!(
+            (median - exact_median).abs() <= 1.0,
+            "{median} vs {exact_median}"
+        );
         assert!((gini - exact_gini).abs() < 1e-4, "{gini} vs {exact_gini}");
     }
 }

@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use crate::collect::{ratio, IncomeHistogram, MonthRow, MonthTotals, YearRow};
+use crate::collect::{ratio, IncomeHistogram, MonthRow, MonthTotals, VillageYearRow, YearRow};
 use crate::model::schedule::{funding_index, poverty_line, Calendar};
 use crate::model::village::{Village, YearEndCounts};
 use crate::model::world::{step_counties, County};
@@ -42,6 +42,15 @@ pub struct RunOutput {
     pub accounts: Accounts,
     /// The programme's deadline year (`policy.deadline_year`), for deadline-based totals.
     pub deadline_year: u32,
+    /// One row per (year, village), only when asked for ([`RunOptions::per_village`]).
+    pub villages: Vec<VillageYearRow>,
+}
+
+/// What a run records beyond the aggregate rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Record one row per village and year (`villages.csv`).
+    pub per_village: bool,
 }
 
 /// Run every replicate of a scenario in parallel; results come back in replicate order.
@@ -52,9 +61,18 @@ pub fn run_all(params: &Params) -> Vec<RunOutput> {
 /// [`run_all`], calling `progress` once per simulated month of every replicate (for a
 /// progress bar; it must be cheap and thread-safe).
 pub fn run_all_with_progress(params: &Params, progress: &(dyn Fn() + Sync)) -> Vec<RunOutput> {
+    run_all_with(params, progress, RunOptions::default())
+}
+
+/// [`run_all_with_progress`] with recording options.
+pub fn run_all_with(
+    params: &Params,
+    progress: &(dyn Fn() + Sync),
+    options: RunOptions,
+) -> Vec<RunOutput> {
     (0..params.simulation.replicates)
         .into_par_iter()
-        .map(|r| run_replicate_with_progress(params, r, progress))
+        .map(|r| run_replicate_with(params, r, progress, options))
         .collect()
 }
 
@@ -76,6 +94,16 @@ pub fn run_replicate_with_progress(
     replicate: u32,
     progress: &(dyn Fn() + Sync),
 ) -> RunOutput {
+    run_replicate_with(params, replicate, progress, RunOptions::default())
+}
+
+/// [`run_replicate_with_progress`] with recording options.
+pub fn run_replicate_with(
+    params: &Params,
+    replicate: u32,
+    progress: &(dyn Fn() + Sync),
+    options: RunOptions,
+) -> RunOutput {
     let seed = params.simulation.seed;
     let calendar = Calendar {
         start_year: params.simulation.start_year,
@@ -95,6 +123,7 @@ pub fn run_replicate_with_progress(
     let mut years: Vec<YearSums> = vec![YearSums::default(); n_years];
     let mut cum = Cumulative::default();
     let mut accounts = Accounts::default();
+    let mut village_rows = Vec::new();
 
     for t in 0..months {
         step_counties(&mut counties, params, t, &mut world);
@@ -121,13 +150,14 @@ pub fn run_replicate_with_progress(
         if year_end {
             let y = (t / 12) as usize;
             if let Some(slot) = years.get_mut(y) {
-                *slot = year_row(
-                    replicate,
-                    calendar.year(t),
-                    t,
-                    &villages,
-                    &cum,
-                    line,
+                *slot = year_row(replicate, calendar.year(t), t, &villages, &cum, line);
+            }
+            if options.per_village {
+                let year = calendar.year(t);
+                village_rows.extend(
+                    villages
+                        .iter()
+                        .map(|v| village_row(replicate, year, v, line as f32)),
                 );
             }
             allocate_budget(&mut villages, params, calendar.year(t) + 1, counties.len());
@@ -161,6 +191,7 @@ pub fn run_replicate_with_progress(
         years: year_rows,
         accounts,
         deadline_year: params.policy.deadline_year,
+        villages: village_rows,
     }
 }
 
@@ -363,6 +394,47 @@ fn year_row(
     }
 }
 
+/// One village's row at the end of a year.
+fn village_row(replicate: u32, year: u32, v: &Village, line: f32) -> VillageYearRow {
+    use crate::model::industry::Stage;
+    let hh = &v.households;
+    let registered_end = v.registered_list.len() as u32;
+    let truly_poor_end = (0..hh.len()).filter(|&i| hh.truly_poor(i, line)).count() as u32;
+    let count = |stage: Stage| v.industries.iter().filter(|p| p.stage == stage).count() as u32;
+    VillageYearRow {
+        replicate,
+        year,
+        village: v.id,
+        county: v.county,
+        households: hh.len() as u32,
+        remoteness: v.remoteness,
+        infrastructure: v.infrastructure,
+        organisation: v.organisation,
+        trust: v.trust,
+        industry_base: v.industry_base_now(),
+        eco_restricted: v.eco_restricted,
+        cadre_background: v
+            .cadre
+            .as_ref()
+            .map_or(String::new(), |c| c.background.key().to_string()),
+        cadre_months_in_post: v.cadre.as_ref().map_or(0, |c| c.months_in_post),
+        cadre_enthusiasm: v.cadre.as_ref().map(|c| c.enthusiasm),
+        cadre_knowledge: v.cadre.as_ref().map(|c| c.knowledge),
+        registered_start: v.year.registered_start,
+        exits: v.year.exits,
+        true_exits: v.year.true_exits,
+        fake_exits: v.year.fake_exits,
+        relapses: v.year.relapses,
+        new_poor: v.year.new_poor,
+        registered_end,
+        truly_poor_end,
+        industries_producing: count(Stage::Producing),
+        industries_failed: count(Stage::Failed),
+        funds_held: v.money_held(),
+        collective_income: v.collective_income,
+    }
+}
+
 /// Cadre assessment (annual): percentile of each secretary's score among the county's
 /// secretaries; recall below `recall_percentile`.
 fn assess_cadres(villages: &mut [Village], params: &Params, n_counties: usize) {
@@ -425,10 +497,4 @@ fn allocate_budget(villages: &mut [Village], params: &Params, year: u32, n_count
         let excess = (v.fund_balance - 0.5 * planned).max(0.0);
         v.allocation = (planned - excess).max(0.0);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
 }

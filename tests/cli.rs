@@ -257,3 +257,55 @@ fn check_prints_every_parameter_with_defaults_filled_in() {
         "check must write nothing"
     );
 }
+
+#[test]
+fn per_village_rows_add_up_to_the_annual_totals() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args = vec!["run", "--out", "pv", "--quiet", "--per-village"];
+    args.extend_from_slice(&SMALL);
+    let out = run_in(dir.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |name: &str| -> Vec<csv::StringRecord> {
+        let mut r = csv::Reader::from_path(dir.path().join("pv").join(name)).expect("csv");
+        r.records().map(|x| x.expect("row")).collect()
+    };
+    let villages = read("villages.csv");
+    let annual = read("annual.csv");
+    // 3 replicates x 7 years x 8 villages (SMALL).
+    assert_eq!(villages.len(), 3 * 7 * 8);
+    for row in &annual {
+        let (replicate, year) = (&row[0], &row[1]);
+        let matching: Vec<_> = villages
+            .iter()
+            .filter(|v| &v[0] == replicate && &v[1] == year)
+            .collect();
+        assert_eq!(matching.len(), 8);
+        let sum = |k: usize| {
+            matching
+                .iter()
+                .map(|v| v[k].parse::<u64>().expect("count"))
+                .sum::<u64>()
+        };
+        // villages.csv columns 16 exits, 21 registered_end, 22 truly_poor_end; annual.csv 3, 11, 10.
+        assert_eq!(
+            sum(16),
+            row[3].parse::<u64>().expect("exits"),
+            "exits in {year}"
+        );
+        assert_eq!(
+            sum(21),
+            row[11].parse::<u64>().expect("registered_end"),
+            "registered in {year}"
+        );
+        assert_eq!(
+            sum(22),
+            row[10].parse::<u64>().expect("truly_poor_end"),
+            "truly poor in {year}"
+        );
+    }
+    // Without the flag there is no villages.csv.
+    let mut args = vec!["run", "--out", "nopv", "--quiet"];
+    args.extend_from_slice(&SMALL);
+    assert!(run_in(dir.path(), &args).status.success());
+    assert!(!dir.path().join("nopv/villages.csv").exists());
+}

@@ -51,17 +51,39 @@ pub mod flag {
 /// Marker for "no month" in `u16` month fields.
 pub const NEVER: u16 = u16::MAX;
 
-/// Households of one village, struct of arrays. Index = household id within the village.
+/// The small integer state of one household, packed together (16 bytes): the monthly step
+/// reads and writes nearly all of it for every household, so one array of these beats ten
+/// separate arrays (fewer pointers live in the hot loop, one cache stream).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HouseholdState {
+    /// Status bits, see [`flag`].
+    pub flags: u16,
+    /// Month of the last official exit, or [`NEVER`].
+    pub exit_month: u16,
+    /// Month of the last registration, or [`NEVER`].
+    pub registered_month: u16,
+    /// Month of the next illness episode (a waiting time, not a monthly coin flip).
+    pub next_illness: u16,
+    /// A labourer is ill and out of work until this month (exclusive).
+    pub ill_until: u16,
+    /// Persons (1-7).
+    pub size: u8,
+    /// Able working-age adults (0-4).
+    pub labour: u8,
+    /// Members working away.
+    pub migrants: u8,
+    /// Industry slot + 1 of the member with a local industry job; 0 = none.
+    pub job: u8,
+    /// Relapse episodes so far.
+    pub relapsed_count: u8,
+}
+
+/// Households of one village: packed integer state plus the float columns, struct of arrays.
+/// Index = household id within the village.
 #[derive(Debug, Clone, Default)]
 pub struct Households {
-    /// Persons (1-7).
-    pub size: Vec<u8>,
-    /// Able working-age adults (0-4).
-    pub labour: Vec<u8>,
-    /// Members working away.
-    pub migrants: Vec<u8>,
-    /// Industry slot + 1 of the member with a local industry job; 0 = none.
-    pub job: Vec<u8>,
+    /// Small integer state (size, labour, migrants, job, status, month stamps).
+    pub state: Vec<HouseholdState>,
     /// Skill in [0, 1].
     pub skill: Vec<f32>,
     /// Motivation ("endogenous drive") in [0, 1]; low = dependency.
@@ -75,64 +97,43 @@ pub struct Households {
     pub income_sum: Vec<u32>,
     /// 12-month rolling income per capita, yuan per person-year.
     pub income_pc: Vec<f32>,
-    /// Status bits, see [`flag`].
-    pub flags: Vec<u16>,
-    /// Month of the last official exit, or [`NEVER`].
-    pub exit_month: Vec<u16>,
-    /// Month of the last registration, or [`NEVER`].
-    pub registered_month: Vec<u16>,
-    /// Relapse episodes so far.
-    pub relapsed_count: Vec<u8>,
-    /// Month of the next illness episode (a waiting time, not a monthly coin flip).
-    pub next_illness: Vec<u16>,
-    /// A labourer is ill and out of work until this month (exclusive).
-    pub ill_until: Vec<u16>,
 }
 
 impl Households {
     /// Empty households with room for `n` (no reallocation while drawing them).
     pub fn with_capacity(n: usize) -> Households {
         Households {
-            size: Vec::with_capacity(n),
-            labour: Vec::with_capacity(n),
-            migrants: Vec::with_capacity(n),
-            job: Vec::with_capacity(n),
+            state: Vec::with_capacity(n),
             skill: Vec::with_capacity(n),
             motivation: Vec::with_capacity(n),
             assets: Vec::with_capacity(n),
             income_ring: Vec::with_capacity(n),
             income_sum: Vec::with_capacity(n),
             income_pc: Vec::with_capacity(n),
-            flags: Vec::with_capacity(n),
-            exit_month: Vec::with_capacity(n),
-            registered_month: Vec::with_capacity(n),
-            relapsed_count: Vec::with_capacity(n),
-            next_illness: Vec::with_capacity(n),
-            ill_until: Vec::with_capacity(n),
         }
     }
 
     /// Bytes of state per household (the struct-of-arrays fields), for memory reports.
-    pub const BYTES_PER_HOUSEHOLD: usize = 4 // size, labour, migrants, job
+    pub const BYTES_PER_HOUSEHOLD: usize = std::mem::size_of::<HouseholdState>()
         + 3 * 4 // skill, motivation, assets
-        + 24 + 4 + 4 // income ring, sum, per capita
-        + 2 + 2 + 2 + 1 + 2 + 2; // flags, exit and registration months, relapses, illness
+        + 24 + 4 + 4; // income ring, sum, per capita
 
     /// Number of households.
     pub fn len(&self) -> usize {
-        self.size.len()
+        self.state.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.size.is_empty()
+        self.state.is_empty()
     }
 
     /// Labourers at home (not migrant, not in a local job).
     pub fn at_home(&self, i: usize) -> u8 {
-        self.labour[i]
-            .saturating_sub(self.migrants[i])
-            .saturating_sub(u8::from(self.job[i] > 0))
+        self.state[i]
+            .labour
+            .saturating_sub(self.state[i].migrants)
+            .saturating_sub(u8::from(self.state[i].job > 0))
     }
 
     /// Whether the household can take migrant work (skill and motivation above threshold).
@@ -142,31 +143,32 @@ impl Households {
 
     /// Whether the household qualifies for dibao: no labour, or a chronic illness.
     pub fn dibao_eligible(&self, i: usize) -> bool {
-        self.labour[i] == 0 || self.flags[i] & flag::CHRONIC != 0
+        self.state[i].labour == 0 || self.state[i].flags & flag::CHRONIC != 0
     }
 
     /// Truly poor: rolling income below the line, or a guarantee missing.
     pub fn truly_poor(&self, i: usize, line: f32) -> bool {
-        self.income_pc[i] < line || self.flags[i] & flag::GUARANTEES != flag::GUARANTEES
+        self.income_pc[i] < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
     }
 
     /// Whether a (registered or exited) household is still covered by post-exit support.
     pub fn in_support(&self, i: usize, t: u32, support_months: u32) -> bool {
-        let f = self.flags[i];
+        let f = self.state[i].flags;
         if f & flag::REGISTERED != 0 || f & flag::MONITORED != 0 {
             return true;
         }
-        f & flag::EXITED != 0 && t < u32::from(self.exit_month[i]).saturating_add(support_months)
+        f & flag::EXITED != 0
+            && t < u32::from(self.state[i].exit_month).saturating_add(support_months)
     }
 
     /// Whether the household receives industry dividends: registered, or exited within the
     /// post-exit support period.
     #[inline]
     pub fn dividend_recipient(&self, i: usize, t: u32, support_months: u32) -> bool {
-        let f = self.flags[i];
+        let f = self.state[i].flags;
         f & flag::REGISTERED != 0
             || (f & flag::EXITED != 0
-                && t < u32::from(self.exit_month[i]).saturating_add(support_months))
+                && t < u32::from(self.state[i].exit_month).saturating_add(support_months))
     }
 
     /// Whether the enhanced medical package for the poor (basic insurance plus critical-illness
@@ -174,7 +176,7 @@ impl Households {
     /// monitored or within post-exit support. Everyone else has the basic scheme
     /// (`coverage_uninsured`).
     pub fn enhanced_coverage(&self, i: usize, t: u32, support_months: u32) -> bool {
-        self.flags[i] & flag::MEDICAL_INSURED != 0 && self.in_support(i, t, support_months)
+        self.state[i].flags & flag::MEDICAL_INSURED != 0 && self.in_support(i, t, support_months)
     }
 
     /// Draw `n` households' attributes (MODEL.md section 5). Income is not drawn: it follows
@@ -227,27 +229,29 @@ impl Households {
             }
             let mut flags = if chronic { flag::CHRONIC } else { 0 };
             flags |= flag::GUARANTEES;
-            h.size.push(size);
-            h.labour.push(labour);
-            h.migrants.push(migrants);
-            h.job.push(0);
+            let rate = if chronic {
+                params.shocks.chronic_illness_rate
+            } else {
+                params.shocks.illness_rate
+            };
+            h.state.push(HouseholdState {
+                flags,
+                exit_month: NEVER,
+                registered_month: NEVER,
+                next_illness: illness_wait(0, rate, rng),
+                ill_until: 0,
+                size,
+                labour,
+                migrants,
+                job: 0,
+                relapsed_count: 0,
+            });
             h.skill.push(skill);
             h.motivation.push(motivation);
             h.assets.push(assets);
             h.income_ring.push([0; 12]);
             h.income_sum.push(0);
             h.income_pc.push(0.0);
-            h.flags.push(flags);
-            h.exit_month.push(NEVER);
-            h.registered_month.push(NEVER);
-            h.relapsed_count.push(0);
-            let rate = if chronic {
-                params.shocks.chronic_illness_rate
-            } else {
-                params.shocks.illness_rate
-            };
-            h.next_illness.push(illness_wait(0, rate, rng));
-            h.ill_until.push(0);
         }
         h
     }
@@ -260,9 +264,9 @@ impl Households {
             let income = whole_yuan(self.own_income(i, ctx, 0.0, supported));
             self.income_ring[i] = [income; 12];
             self.income_sum[i] = 12 * u32::from(income);
-            self.income_pc[i] = self.income_sum[i] as f32 / f32::from(self.size[i]);
+            self.income_pc[i] = self.income_sum[i] as f32 / f32::from(self.state[i].size);
             if self.income_pc[i] < ctx.line {
-                self.flags[i] |= flag::BELOW_LINE;
+                self.state[i].flags |= flag::BELOW_LINE;
             }
             // Guarantee gaps concentrate among the income-poor; a few near-poor have them too.
             let gaps = if self.income_pc[i] < ctx.line {
@@ -273,14 +277,14 @@ impl Households {
                 None
             };
             if let Some((housing, insurance, schooling)) = gaps {
-                let mut f = self.flags[i];
+                let mut f = self.state[i].flags;
                 if rng.random::<f32>() < housing {
                     f &= !flag::HOUSING_SAFE;
                 }
                 if rng.random::<f32>() < insurance {
                     f &= !flag::MEDICAL_INSURED;
                 }
-                if self.size[i] >= 3 && rng.random::<f32>() < schooling {
+                if self.state[i].size >= 3 && rng.random::<f32>() < schooling {
                     f &= !flag::SCHOOLING_OK;
                 }
                 // Dibao predates the programme: part of the eligible poor already receive it.
@@ -290,7 +294,7 @@ impl Households {
                 {
                     f |= flag::DIBAO;
                 }
-                self.flags[i] = f;
+                self.state[i].flags = f;
             }
         }
     }
@@ -298,20 +302,26 @@ impl Households {
     /// Whether an exited household is still within its post-exit support period.
     #[inline(always)]
     fn within_support(&self, i: usize, t: u32, support_months: u32) -> bool {
-        self.flags[i] & flag::EXITED != 0
-            && t < u32::from(self.exit_month[i]).saturating_add(support_months)
+        self.state[i].flags & flag::EXITED != 0
+            && t < u32::from(self.state[i].exit_month).saturating_add(support_months)
     }
 
     /// This month's own income (before dibao and monitoring assistance), yuan per month.
     /// `out_of_pocket` is medical cost not covered by assets this month; `within_support` is
     /// [`Households::within_support`], computed once by the caller.
     #[inline(always)]
-    fn own_income(&self, i: usize, ctx: &MonthContext, out_of_pocket: f32, within_support: bool) -> f32 {
-        let f = self.flags[i];
-        let ill = ctx.t < u32::from(self.ill_until[i]);
+    fn own_income(
+        &self,
+        i: usize,
+        ctx: &MonthContext,
+        out_of_pocket: f32,
+        within_support: bool,
+    ) -> f32 {
+        let f = self.state[i].flags;
+        let ill = ctx.t < u32::from(self.state[i].ill_until);
         let mut home = self.at_home(i);
-        let mut migrants = self.migrants[i];
-        let mut job = u8::from(self.job[i] > 0);
+        let mut migrants = self.state[i].migrants;
+        let mut job = u8::from(self.state[i].job > 0);
         if ill {
             if home > 0 {
                 home -= 1;
@@ -347,13 +357,31 @@ impl Households {
         } else {
             0.0
         };
-        ctx.other_income_pc * f32::from(self.size[i]) + farm + remit + wage + dividend
+        ctx.other_income_pc * f32::from(self.state[i].size) + farm + remit + wage + dividend
             - chronic
             - out_of_pocket
     }
 }
 
 impl HouseholdTally {
+    /// Add another tally's counts and sums to this one.
+    pub fn merge(&mut self, other: &HouseholdTally) {
+        self.truly_poor += other.truly_poor;
+        self.registered += other.registered;
+        self.monitored += other.monitored;
+        self.exited_truly_poor += other.exited_truly_poor;
+        self.exited += other.exited;
+        self.relapses += other.relapses;
+        self.new_poor += other.new_poor;
+        self.illness_episodes += other.illness_episodes;
+        self.migrants += other.migrants;
+        self.dibao += other.dibao;
+        self.income_pc_sum += other.income_pc_sum;
+        self.assistance_paid += other.assistance_paid;
+        self.dibao_paid += other.dibao_paid;
+        self.dividend_recipients += other.dividend_recipients;
+    }
+
     /// Recount the stock columns (truly poor, registered, monitored, exited, exited truly poor,
     /// dibao) from the households' current state, keeping this month's flows. Used after the
     /// December annual process so that stocks and cumulative exits describe the same moment.
@@ -370,7 +398,7 @@ impl HouseholdTally {
             ..HouseholdTally::default()
         };
         for i in 0..hh.len() {
-            let f = hh.flags[i];
+            let f = hh.state[i].flags;
             let truly_poor = hh.truly_poor(i, line);
             let exited = f & flag::EXITED != 0 && f & flag::REGISTERED == 0;
             fresh.truly_poor += u32::from(truly_poor);
@@ -525,38 +553,41 @@ pub fn step_households(
     tally: &mut HouseholdTally,
     sustained_loss: &mut [u32],
 ) {
+    // Counters accumulate in a local (kept in registers), merged into `tally` at the end.
+    let mut acc = HouseholdTally::default();
     let t = ctx.t;
     let slot = (t % 12) as usize;
     let mut budget = ctx.assistance_budget;
     for i in 0..hh.len() {
-        let size = f32::from(hh.size[i]);
+        let size = f32::from(hh.state[i].size);
         // Illness: a waiting time, drawn again only when an episode happens.
         let mut shocked = ctx.disaster_now;
         let mut out_of_pocket = 0.0f32;
-        if u32::from(hh.next_illness[i]) == t {
+        if u32::from(hh.state[i].next_illness) == t {
             shocked = true;
-            tally.illness_episodes += 1;
-            hh.ill_until[i] = (t + u32::from(ctx.illness_months)).min(u32::from(NEVER) - 1) as u16;
+            acc.illness_episodes += 1;
+            hh.state[i].ill_until =
+                (t + u32::from(ctx.illness_months)).min(u32::from(NEVER) - 1) as u16;
             let coverage = ctx.coverage(hh.enhanced_coverage(i, t, ctx.support_months));
             let cost = ctx.illness_cost * (1.0 - coverage);
             let from_assets = cost.min(hh.assets[i].max(0.0));
             hh.assets[i] -= from_assets;
             out_of_pocket = cost - from_assets;
-            let rate = if hh.flags[i] & flag::CHRONIC != 0 {
+            let rate = if hh.state[i].flags & flag::CHRONIC != 0 {
                 ctx.chronic_illness_rate
             } else {
                 ctx.illness_rate
             };
-            hh.next_illness[i] = illness_wait(t, rate, rng);
+            hh.state[i].next_illness = illness_wait(t, rate, rng);
         }
         // Migration: one draw decides a departure or a return.
         let home = hh.at_home(i);
-        let migrants = hh.migrants[i];
+        let migrants = hh.state[i].migrants;
         if home > 0 || migrants > 0 {
             let u: f32 = rng.random();
             let mut leave = 0.0;
             if home > 0 && hh.can_migrate(i, ctx.migration_threshold) {
-                let boost = if hh.flags[i] & flag::RELOCATED != 0 {
+                let boost = if hh.state[i].flags & flag::RELOCATED != 0 {
                     ctx.relocated_migration_boost
                 } else {
                     1.0
@@ -565,32 +596,33 @@ pub fn step_households(
             }
             let back = ctx.return_rate * f32::from(migrants) + ctx.macro_return_share;
             if u < leave {
-                hh.migrants[i] += 1;
+                hh.state[i].migrants += 1;
             } else if migrants > 0 && u > 1.0 - back.min(1.0 - leave) {
-                hh.migrants[i] -= 1;
+                hh.state[i].migrants -= 1;
                 shocked = true;
             }
         }
-        tally.migrants += u32::from(hh.migrants[i]);
+        acc.migrants += u32::from(hh.state[i].migrants);
 
         // Income.
         let within_support = hh.within_support(i, t, ctx.support_months);
         let own = hh.own_income(i, ctx, out_of_pocket, within_support);
         let mut income = own;
-        let f = hh.flags[i];
+        let f = hh.state[i].flags;
         // Dibao is means-tested social assistance: it tops up enrolled, eligible households
         // whatever their register status ("the last line of defence").
         if f & flag::DIBAO != 0 && hh.dibao_eligible(i) {
             let top_up = (ctx.dibao_month * size - own).max(0.0);
             income += top_up;
-            tally.dibao_paid += f64::from(top_up);
+            acc.dibao_paid += f64::from(top_up);
         }
         if income < 0.0 {
             hh.assets[i] += income;
             income = 0.0;
         }
         let mut month_income = whole_yuan(income);
-        let mut sum = hh.income_sum[i] - u32::from(hh.income_ring[i][slot]) + u32::from(month_income);
+        let mut sum =
+            hh.income_sum[i] - u32::from(hh.income_ring[i][slot]) + u32::from(month_income);
         // Monitoring assistance: a flagged household whose support works is topped up so its
         // rolling income stays at the line.
         if f & flag::MONITORED != 0 && f & flag::SUPPORT_WORKS != 0 {
@@ -601,7 +633,7 @@ pub fn step_households(
                 sum += u32::from(pay);
                 month_income = topped;
                 budget -= f64::from(pay);
-                tally.assistance_paid += f64::from(pay);
+                acc.assistance_paid += f64::from(pay);
             }
         }
         hh.income_ring[i][slot] = month_income;
@@ -609,19 +641,19 @@ pub fn step_households(
         hh.assets[i] += ctx.saving_rate * f32::from(month_income);
         let pc = sum as f32 / size;
         hh.income_pc[i] = pc;
-        tally.income_pc_sum += f64::from(pc);
+        acc.income_pc_sum += f64::from(pc);
 
         // Status transitions.
         let below = pc < ctx.line;
         let was_below = f & flag::BELOW_LINE != 0;
-        let mut f = hh.flags[i];
+        let mut f = hh.state[i].flags;
         if f & flag::REGISTERED == 0 {
             if f & flag::EXITED != 0 {
                 if below && !was_below && f & flag::IN_RELAPSE == 0 {
-                    tally.relapses += 1;
+                    acc.relapses += 1;
                     f |= flag::IN_RELAPSE;
-                    hh.relapsed_count[i] = hh.relapsed_count[i].saturating_add(1);
-                    let exit = u32::from(hh.exit_month[i]);
+                    hh.state[i].relapsed_count = hh.state[i].relapsed_count.saturating_add(1);
+                    let exit = u32::from(hh.state[i].exit_month);
                     if f & flag::TRUE_EXIT != 0 && t <= exit + 24 {
                         // Counted once per exit: a second relapse of the same exit is not a
                         // second lost sustained exit.
@@ -636,7 +668,7 @@ pub fn step_households(
                 }
             } else if f & flag::EVER_REGISTERED == 0 {
                 if below && !was_below && f & flag::NEW_POOR_EPISODE == 0 {
-                    tally.new_poor += 1;
+                    acc.new_poor += 1;
                     f |= flag::NEW_POOR_EPISODE;
                 } else if !below {
                     f &= !flag::NEW_POOR_EPISODE;
@@ -657,17 +689,18 @@ pub fn step_households(
         } else {
             f &= !flag::BELOW_LINE;
         }
-        hh.flags[i] = f;
+        hh.state[i].flags = f;
 
         // Tallies.
         let truly_poor = below || f & flag::GUARANTEES != flag::GUARANTEES;
-        tally.truly_poor += u32::from(truly_poor);
-        tally.registered += u32::from(f & flag::REGISTERED != 0);
-        tally.monitored += u32::from(f & flag::MONITORED != 0);
+        acc.truly_poor += u32::from(truly_poor);
+        acc.registered += u32::from(f & flag::REGISTERED != 0);
+        acc.monitored += u32::from(f & flag::MONITORED != 0);
         let exited = f & flag::EXITED != 0 && f & flag::REGISTERED == 0;
-        tally.exited += u32::from(exited);
-        tally.exited_truly_poor += u32::from(exited && truly_poor);
-        tally.dibao += u32::from(f & flag::DIBAO != 0);
-        tally.dividend_recipients += u32::from(f & flag::REGISTERED != 0 || within_support);
+        acc.exited += u32::from(exited);
+        acc.exited_truly_poor += u32::from(exited && truly_poor);
+        acc.dibao += u32::from(f & flag::DIBAO != 0);
+        acc.dividend_recipients += u32::from(f & flag::REGISTERED != 0 || within_support);
     }
+    tally.merge(&acc);
 }

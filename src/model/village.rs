@@ -197,7 +197,7 @@ pub enum Measure {
 
 /// The measure that fits household `i`'s main cause of poverty, in priority order.
 pub fn fitting_measure(hh: &Households, i: usize, threshold: f32) -> Measure {
-    let f = hh.flags[i];
+    let f = hh.state[i].flags;
     if f & flag::HOUSING_SAFE == 0 {
         Measure::Housing
     } else if f & flag::MEDICAL_INSURED == 0 {
@@ -382,8 +382,8 @@ impl Village {
         self.cadre = Some(Cadre::arrive(background, params, predecessor));
     }
 
-    /// Quantities the household step needs this month.
-    fn month_context(
+    /// Quantities the household step needs this month (public for benchmarks).
+    pub fn month_context(
         &self,
         params: &Params,
         t: u32,
@@ -494,7 +494,10 @@ impl Village {
         self.year = YearStats {
             registered_start: self.registered_list.len() as u32,
             exited_stock_start: (0..hh.len())
-                .filter(|&i| hh.flags[i] & flag::EXITED != 0 && hh.flags[i] & flag::REGISTERED == 0)
+                .filter(|&i| {
+                    hh.state[i].flags & flag::EXITED != 0
+                        && hh.state[i].flags & flag::REGISTERED == 0
+                })
                 .count() as u32,
             ..YearStats::default()
         };
@@ -658,7 +661,7 @@ impl Village {
         let hh = &mut self.households;
         for _ in 0..n {
             let i = self.registered_list[rng.random_range(0..self.registered_list.len())] as usize;
-            if hh.flags[i] & flag::REGISTERED == 0 {
+            if hh.state[i].flags & flag::REGISTERED == 0 {
                 continue;
             }
             self.month.contacts += 1;
@@ -679,10 +682,10 @@ impl Village {
             }
             self.month.measures_applied += 1;
             match measure {
-                Measure::Housing => hh.flags[i] |= flag::HOUSING_SAFE,
-                Measure::Insurance => hh.flags[i] |= flag::MEDICAL_INSURED,
-                Measure::Schooling => hh.flags[i] |= flag::SCHOOLING_OK,
-                Measure::Dibao => hh.flags[i] |= flag::DIBAO,
+                Measure::Housing => hh.state[i].flags |= flag::HOUSING_SAFE,
+                Measure::Insurance => hh.state[i].flags |= flag::MEDICAL_INSURED,
+                Measure::Schooling => hh.state[i].flags |= flag::SCHOOLING_OK,
+                Measure::Dibao => hh.state[i].flags |= flag::DIBAO,
                 Measure::Motivation => {
                     hh.motivation[i] = (hh.motivation[i]
                         + (ch.motivation_gain * motivation_bonus) as f32)
@@ -695,7 +698,7 @@ impl Village {
                 Measure::JobPlacement => {
                     // Employers take the more skilled first: placement succeeds with p = skill.
                     if hh.at_home(i) > 0 && rng.random::<f32>() < hh.skill[i] {
-                        hh.migrants[i] += 1;
+                        hh.state[i].migrants += 1;
                     }
                 }
             }
@@ -742,10 +745,10 @@ impl Village {
         for _ in 0..jobs {
             let mut best: Option<(bool, f32, usize)> = None;
             for i in 0..hh.len() {
-                if hh.job[i] != 0 || hh.at_home(i) == 0 {
+                if hh.state[i].job != 0 || hh.at_home(i) == 0 {
                     continue;
                 }
-                let registered = hh.flags[i] & flag::REGISTERED != 0;
+                let registered = hh.state[i].flags & flag::REGISTERED != 0;
                 let key = (registered, hh.income_pc[i], i);
                 best = match best {
                     None => Some(key),
@@ -754,7 +757,7 @@ impl Village {
                 };
             }
             match best {
-                Some((_, _, i)) => hh.job[i] = tag,
+                Some((_, _, i)) => hh.state[i].job = tag,
                 None => break,
             }
         }
@@ -762,18 +765,17 @@ impl Village {
 
     fn release(&mut self, slot: usize) {
         let tag = (slot + 1).min(255) as u8;
-        for job in self.households.job.iter_mut() {
-            if *job == tag {
-                *job = 0;
+        for state in self.households.state.iter_mut() {
+            if state.job == tag {
+                state.job = 0;
             }
         }
     }
 
     fn rebuild_registered_list(&mut self) {
         self.registered_list.clear();
-        let flags = &self.households.flags;
-        for (i, f) in flags.iter().enumerate() {
-            if f & flag::REGISTERED != 0 {
+        for (i, state) in self.households.state.iter().enumerate() {
+            if state.flags & flag::REGISTERED != 0 {
                 self.registered_list.push(i as u32);
             }
         }
@@ -800,7 +802,7 @@ impl Village {
         let hh = &mut self.households;
         for i in 0..hh.len() {
             let truly_poor = hh.truly_poor(i, line);
-            let mut f = hh.flags[i];
+            let mut f = hh.state[i].flags;
             if f & flag::REGISTERED != 0 {
                 if f & flag::WRONGLY_REGISTERED != 0 {
                     if truly_poor {
@@ -830,16 +832,16 @@ impl Village {
                         | flag::NEW_POOR_EPISODE
                         | flag::MONITORED
                         | flag::SUPPORT_WORKS);
-                    hh.registered_month[i] = t as u16;
+                    hh.state[i].registered_month = t as u16;
                 }
             } else if f & flag::EVER_REGISTERED == 0
                 && hh.income_pc[i] < band
                 && rng.random::<f64>() < rates.inclusion
             {
                 f |= flag::REGISTERED | flag::EVER_REGISTERED | flag::WRONGLY_REGISTERED;
-                hh.registered_month[i] = t as u16;
+                hh.state[i].registered_month = t as u16;
             }
-            hh.flags[i] = f;
+            hh.state[i].flags = f;
         }
     }
 
@@ -865,8 +867,8 @@ impl Village {
         let rng = &mut self.streams.assessment;
         let hh = &mut self.households;
         for i in 0..hh.len() {
-            let f = hh.flags[i];
-            if f & flag::REGISTERED == 0 || u32::from(hh.registered_month[i]) >= t {
+            let f = hh.state[i].flags;
+            if f & flag::REGISTERED == 0 || u32::from(hh.state[i].registered_month) >= t {
                 continue;
             }
             if f & flag::GUARANTEES != flag::GUARANTEES {
@@ -879,7 +881,7 @@ impl Village {
             let z: f64 = StandardNormal.sample(rng);
             let measured = (1.0 - conceal) * (noise * z).exp() as f32;
             let passes = if strict {
-                let size = f32::from(hh.size[i]);
+                let size = f32::from(hh.state[i].size);
                 let worst = hh.income_ring[i].iter().copied().min().unwrap_or(0);
                 f32::from(worst) * 12.0 / size * measured >= margin * line
             } else {
@@ -901,8 +903,8 @@ impl Village {
             if hh.income_pc[i] < line {
                 f |= flag::BELOW_LINE;
             }
-            hh.flags[i] = f;
-            hh.exit_month[i] = t as u16;
+            hh.state[i].flags = f;
+            hh.state[i].exit_month = t as u16;
             self.year.exits += 1;
         }
     }
@@ -934,13 +936,13 @@ impl Village {
                 } else {
                     self.streams.relocation.random_range(0..n)
                 };
-                if self.households.flags[i] & flag::RELOCATED == 0 {
+                if self.households.state[i].flags & flag::RELOCATED == 0 {
                     chosen = Some(i);
                     break;
                 }
             }
             let Some(i) = chosen else { break };
-            self.households.flags[i] |= flag::RELOCATED;
+            self.households.state[i].flags |= flag::RELOCATED;
             self.relocated_total += 1;
             self.year.relocated += 1;
             // Earmarked county money: arrives and is spent at once.
@@ -964,14 +966,14 @@ impl Village {
         self.relocate(params, calendar.year(t));
         let line = poverty_line(&params.economy, calendar.year(t)) as f32;
         let release = line * params.policy.monitoring_band as f32;
-        for (f, pc) in self
+        for (state, pc) in self
             .households
-            .flags
+            .state
             .iter_mut()
             .zip(&self.households.income_pc)
         {
-            if *f & flag::MONITORED != 0 && *pc >= release {
-                *f &= !(flag::MONITORED | flag::SUPPORT_WORKS);
+            if state.flags & flag::MONITORED != 0 && *pc >= release {
+                state.flags &= !(flag::MONITORED | flag::SUPPORT_WORKS);
             }
         }
         self.rebuild_registered_list();
@@ -990,7 +992,7 @@ impl Village {
         let hh = &self.households;
         let mut c = YearEndCounts::default();
         for i in 0..hh.len() {
-            let f = hh.flags[i];
+            let f = hh.state[i].flags;
             let registered = f & flag::REGISTERED != 0;
             let poor = hh.truly_poor(i, line);
             c.truly_poor += u32::from(poor);
@@ -998,16 +1000,14 @@ impl Village {
             c.wrongly += u32::from(registered && !poor);
             if registered {
                 c.inclusion_errors += u32::from(f & flag::WRONGLY_REGISTERED != 0);
-                let ill_recently = hh.ill_until[i] > 0 && u32::from(hh.ill_until[i]) + 12 > t;
+                let ill_recently =
+                    hh.state[i].ill_until > 0 && u32::from(hh.state[i].ill_until) + 12 > t;
                 c.registered_ill += u32::from(f & flag::CHRONIC != 0 || ill_recently);
                 c.registered_income += f64::from(hh.income_pc[i]);
             }
         }
         c
     }
-
-
-
 
     /// Money in the village's hands: balance plus idle money not yet returned.
     pub fn money_held(&self) -> f64 {

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import sys
 import time
@@ -623,6 +624,7 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--villages", type=int, default=None, help="override population.villages (smaller runs)"
     )
+    ap.add_argument("--timing", default=None, help="also write the timing as JSON to this file")
     args = ap.parse_args(argv)
     try:
         with open(args.scenario, "rb") as fh:
@@ -653,6 +655,20 @@ def main(argv=None) -> int:
         f"{hm / wall:,.0f} household-months/s",
         file=sys.stderr,
     )
+    if args.timing:
+        with open(args.timing, "w") as fh:
+            json.dump(
+                {
+                    "seed": args.seed,
+                    "villages": params.villages,
+                    "households": model.n_households,
+                    "months": params.months,
+                    "household_months": hm,
+                    "model_seconds": wall,
+                    "init_seconds": init_s,
+                },
+                fh,
+            )
     return 0
 
 
