@@ -370,16 +370,22 @@ impl IncomeHistogram {
     /// Add incomes (negative values count as 0).
     pub fn add_all(&mut self, incomes: &[f32]) {
         for &x in incomes {
-            let x = x.max(0.0);
-            self.n += 1;
-            self.total += f64::from(x);
-            if x < Self::CAP as f32 {
-                let bin = x as usize;
-                self.counts[bin] += 1;
-                self.sums[bin] += f64::from(x);
-            } else {
-                self.above.push(x);
-            }
+            self.add(x);
+        }
+    }
+
+    /// Add one income (a negative value counts as 0).
+    #[inline]
+    pub fn add(&mut self, x: f32) {
+        let x = x.max(0.0);
+        self.n += 1;
+        self.total += f64::from(x);
+        if x < Self::CAP as f32 {
+            let bin = x as usize;
+            self.counts[bin] += 1;
+            self.sums[bin] += f64::from(x);
+        } else {
+            self.above.push(x);
         }
     }
 

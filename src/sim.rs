@@ -346,7 +346,10 @@ fn year_row(
         registered_ill += u64::from(c.registered_ill);
         truly_poor_end += u64::from(c.truly_poor);
         registered_income += c.registered_income;
-        histogram.add_all(&v.households.income_pc);
+        let hh = &v.households;
+        for i in 0..hh.len() {
+            histogram.add(hh.income_pc(i));
+        }
     }
     let (mean, median, gini) = histogram.mean_median_gini();
     YearSums {

@@ -90,13 +90,13 @@ pub struct Households {
     pub motivation: Vec<f32>,
     /// Savings and livestock, yuan (negative = medical debt).
     pub assets: Vec<f32>,
-    /// Household income of the last 12 months, whole yuan per month (0-65,535), ring indexed
-    /// by month % 12. Whole yuan keep the rolling sum exact and the history at 24 bytes.
-    pub income_ring: Vec<[u16; 12]>,
-    /// Sum of `income_ring`, yuan (kept exactly, updated in O(1) each month).
+    /// Household income of the last 12 months, whole yuan per month (0-65,535), stored
+    /// month-major: `income_by_month[t % 12][i]`. A monthly step touches only the current
+    /// month's array (2 bytes per household, not the whole history); whole yuan keep the
+    /// rolling sum exact.
+    pub income_by_month: [Vec<u16>; 12],
+    /// Sum of the 12 months, yuan (kept exactly, updated in O(1) each month).
     pub income_sum: Vec<u32>,
-    /// 12-month rolling income per capita, yuan per person-year.
-    pub income_pc: Vec<f32>,
 }
 
 impl Households {
@@ -107,16 +107,26 @@ impl Households {
             skill: Vec::with_capacity(n),
             motivation: Vec::with_capacity(n),
             assets: Vec::with_capacity(n),
-            income_ring: Vec::with_capacity(n),
+            income_by_month: std::array::from_fn(|_| Vec::with_capacity(n)),
             income_sum: Vec::with_capacity(n),
-            income_pc: Vec::with_capacity(n),
         }
     }
 
     /// Bytes of state per household (the struct-of-arrays fields), for memory reports.
     pub const BYTES_PER_HOUSEHOLD: usize = std::mem::size_of::<HouseholdState>()
         + 3 * 4 // skill, motivation, assets
-        + 24 + 4 + 4; // income ring, sum, per capita
+        + 24 + 4; // income history, sum
+
+    /// 12-month rolling income per capita, yuan per person-year (derived from the exact sum).
+    #[inline]
+    pub fn income_pc(&self, i: usize) -> f32 {
+        self.income_sum[i] as f32 / f32::from(self.state[i].size)
+    }
+
+    /// The lowest monthly income of the last 12 months, yuan (strict exit rule).
+    pub fn worst_month(&self, i: usize) -> u16 {
+        self.income_by_month.iter().map(|m| m[i]).min().unwrap_or(0)
+    }
 
     /// Number of households.
     pub fn len(&self) -> usize {
@@ -148,7 +158,7 @@ impl Households {
 
     /// Truly poor: rolling income below the line, or a guarantee missing.
     pub fn truly_poor(&self, i: usize, line: f32) -> bool {
-        self.income_pc[i] < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
+        self.income_pc(i) < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
     }
 
     /// Whether a (registered or exited) household is still covered by post-exit support.
@@ -249,9 +259,10 @@ impl Households {
             h.skill.push(skill);
             h.motivation.push(motivation);
             h.assets.push(assets);
-            h.income_ring.push([0; 12]);
+            for month in h.income_by_month.iter_mut() {
+                month.push(0);
+            }
             h.income_sum.push(0);
-            h.income_pc.push(0.0);
         }
         h
     }
@@ -262,16 +273,17 @@ impl Households {
         for i in 0..self.len() {
             let supported = self.within_support(i, ctx.t, ctx.support_months);
             let income = whole_yuan(self.own_income(i, ctx, 0.0, supported));
-            self.income_ring[i] = [income; 12];
+            for month in self.income_by_month.iter_mut() {
+                month[i] = income;
+            }
             self.income_sum[i] = 12 * u32::from(income);
-            self.income_pc[i] = self.income_sum[i] as f32 / f32::from(self.state[i].size);
-            if self.income_pc[i] < ctx.line {
+            if self.income_pc(i) < ctx.line {
                 self.state[i].flags |= flag::BELOW_LINE;
             }
             // Guarantee gaps concentrate among the income-poor; a few near-poor have them too.
-            let gaps = if self.income_pc[i] < ctx.line {
+            let gaps = if self.income_pc(i) < ctx.line {
                 Some((0.20, 0.20, 0.06))
-            } else if self.income_pc[i] < 1.5 * ctx.line {
+            } else if self.income_pc(i) < 1.5 * ctx.line {
                 Some((0.04, 0.04, 0.02))
             } else {
                 None
@@ -288,7 +300,7 @@ impl Households {
                     f &= !flag::SCHOOLING_OK;
                 }
                 // Dibao predates the programme: part of the eligible poor already receive it.
-                if self.income_pc[i] < ctx.line
+                if self.income_pc(i) < ctx.line
                     && self.dibao_eligible(i)
                     && rng.random::<f32>() < 0.65
                 {
@@ -622,7 +634,7 @@ pub fn step_households(
         }
         let mut month_income = whole_yuan(income);
         let mut sum =
-            hh.income_sum[i] - u32::from(hh.income_ring[i][slot]) + u32::from(month_income);
+            hh.income_sum[i] - u32::from(hh.income_by_month[slot][i]) + u32::from(month_income);
         // Monitoring assistance: a flagged household whose support works is topped up so its
         // rolling income stays at the line.
         if f & flag::MONITORED != 0 && f & flag::SUPPORT_WORKS != 0 {
@@ -636,11 +648,10 @@ pub fn step_households(
                 acc.assistance_paid += f64::from(pay);
             }
         }
-        hh.income_ring[i][slot] = month_income;
+        hh.income_by_month[slot][i] = month_income;
         hh.income_sum[i] = sum;
         hh.assets[i] += ctx.saving_rate * f32::from(month_income);
         let pc = sum as f32 / size;
-        hh.income_pc[i] = pc;
         acc.income_pc_sum += f64::from(pc);
 
         // Status transitions.

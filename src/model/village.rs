@@ -749,7 +749,7 @@ impl Village {
                     continue;
                 }
                 let registered = hh.state[i].flags & flag::REGISTERED != 0;
-                let key = (registered, hh.income_pc[i], i);
+                let key = (registered, hh.income_pc(i), i);
                 best = match best {
                     None => Some(key),
                     Some(b) if (key.0 && !b.0) || (key.0 == b.0 && key.1 < b.1) => Some(key),
@@ -835,7 +835,7 @@ impl Village {
                     hh.state[i].registered_month = t as u16;
                 }
             } else if f & flag::EVER_REGISTERED == 0
-                && hh.income_pc[i] < band
+                && hh.income_pc(i) < band
                 && rng.random::<f64>() < rates.inclusion
             {
                 f |= flag::REGISTERED | flag::EVER_REGISTERED | flag::WRONGLY_REGISTERED;
@@ -882,10 +882,10 @@ impl Village {
             let measured = (1.0 - conceal) * (noise * z).exp() as f32;
             let passes = if strict {
                 let size = f32::from(hh.state[i].size);
-                let worst = hh.income_ring[i].iter().copied().min().unwrap_or(0);
+                let worst = hh.worst_month(i);
                 f32::from(worst) * 12.0 / size * measured >= margin * line
             } else {
-                hh.income_pc[i] * measured >= bar
+                hh.income_pc(i) * measured >= bar
             };
             if !passes {
                 continue;
@@ -900,7 +900,7 @@ impl Village {
                 f |= flag::TRUE_EXIT;
                 self.year.true_exits += 1;
             }
-            if hh.income_pc[i] < line {
+            if hh.income_pc(i) < line {
                 f |= flag::BELOW_LINE;
             }
             hh.state[i].flags = f;
@@ -966,14 +966,10 @@ impl Village {
         self.relocate(params, calendar.year(t));
         let line = poverty_line(&params.economy, calendar.year(t)) as f32;
         let release = line * params.policy.monitoring_band as f32;
-        for (state, pc) in self
-            .households
-            .state
-            .iter_mut()
-            .zip(&self.households.income_pc)
-        {
-            if state.flags & flag::MONITORED != 0 && *pc >= release {
-                state.flags &= !(flag::MONITORED | flag::SUPPORT_WORKS);
+        let hh = &mut self.households;
+        for i in 0..hh.len() {
+            if hh.state[i].flags & flag::MONITORED != 0 && hh.income_pc(i) >= release {
+                hh.state[i].flags &= !(flag::MONITORED | flag::SUPPORT_WORKS);
             }
         }
         self.rebuild_registered_list();
@@ -1003,7 +999,7 @@ impl Village {
                 let ill_recently =
                     hh.state[i].ill_until > 0 && u32::from(hh.state[i].ill_until) + 12 > t;
                 c.registered_ill += u32::from(f & flag::CHRONIC != 0 || ill_recently);
-                c.registered_income += f64::from(hh.income_pc[i]);
+                c.registered_income += f64::from(hh.income_pc(i));
             }
         }
         c
