@@ -67,15 +67,7 @@ where
             band,
         });
     }
-    let opts = TimeOpts {
-        y_desc: "Households",
-        y: ValueOpts::COUNT,
-        scale: 1.0,
-        fixed_y: None,
-        x_labels: true,
-        max_year_labels: 12,
-        y_area: Y_AREA,
-    };
+    let opts = TimeOpts::counts("Households");
     let all: Vec<&SeriesBand> = lines.iter().map(|l| l.series).collect();
     draw::time_panel(&area, &lines, &opts, draw::time_axis(&all, 12))
 }

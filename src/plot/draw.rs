@@ -636,6 +636,21 @@ pub struct TimeOpts<'s> {
     pub y_area: u32,
 }
 
+impl<'s> TimeOpts<'s> {
+    /// Counts over time (households, projects): data-driven y axis, year labels shown.
+    pub fn counts(y_desc: &'s str) -> Self {
+        TimeOpts {
+            y_desc,
+            y: ValueOpts::COUNT,
+            scale: 1.0,
+            fixed_y: None,
+            x_labels: true,
+            max_year_labels: 12,
+            y_area: Y_AREA,
+        }
+    }
+}
+
 /// The time axis of monthly series (None when none has a finite time).
 pub fn time_axis(series: &[&SeriesBand], max_labels: usize) -> Option<Axis> {
     extent(series.iter().flat_map(|s| s.x.iter().copied()))

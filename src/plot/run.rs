@@ -69,13 +69,8 @@ where
         },
     ];
     let opts = TimeOpts {
-        y_desc: "Households",
-        y: ValueOpts::COUNT,
-        scale: 1.0,
-        fixed_y: None,
         x_labels: false,
-        max_year_labels: 12,
-        y_area: Y_AREA,
+        ..TimeOpts::counts("Households")
     };
     draw::time_panel(&top, &lines, &opts, x.clone())?;
 
@@ -362,15 +357,7 @@ where
             band: BAND,
         },
     ];
-    let opts = TimeOpts {
-        y_desc: "Projects",
-        y: ValueOpts::COUNT,
-        scale: 1.0,
-        fixed_y: None,
-        x_labels: true,
-        max_year_labels: 12,
-        y_area: Y_AREA,
-    };
+    let opts = TimeOpts::counts("Projects");
     draw::time_panel(&bottom, &lines, &opts, None)
 }
 
