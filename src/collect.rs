@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::village::Village;
+use crate::model::village::{MonthStats, Village};
 
 /// One row of `timeseries.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -295,14 +295,64 @@ pub struct MonthTotals {
     pub by_background: BackgroundColumns,
 }
 
+/// What one village contributes to a month's totals, taken right after its monthly step. A
+/// village can then step a whole year on its own (its households stay in cache) and the months
+/// are reduced afterwards, in village order, exactly as if they had been taken month by month.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct VillageMonthSummary {
+    /// Households.
+    pub households: u32,
+    /// The village's month statistics.
+    pub month: MonthStats,
+    /// Money held at month end (balance and idle), yuan.
+    pub funds_held: f64,
+    /// Projects building or maturing.
+    pub building: u32,
+    /// Projects producing.
+    pub producing: u32,
+    /// Projects failed so far.
+    pub failed: u32,
+    /// The secretary in post: background index, enthusiasm, knowledge.
+    pub cadre: Option<(usize, f64, f64)>,
+}
+
+impl VillageMonthSummary {
+    /// Summarise a village's current month.
+    pub fn of(v: &Village) -> VillageMonthSummary {
+        use crate::model::industry::Stage;
+        let mut s = VillageMonthSummary {
+            households: v.households.len() as u32,
+            month: v.month,
+            funds_held: v.money_held(),
+            cadre: v
+                .cadre
+                .as_ref()
+                .map(|c| (c.background.index(), c.enthusiasm, c.knowledge)),
+            ..VillageMonthSummary::default()
+        };
+        for p in &v.industries {
+            match p.stage {
+                Stage::Building | Stage::Maturing => s.building += 1,
+                Stage::Producing => s.producing += 1,
+                Stage::Failed => s.failed += 1,
+            }
+        }
+        s
+    }
+}
+
 impl MonthTotals {
     /// Reduce the villages' month statistics in id order.
     pub fn from_villages(villages: &[Village]) -> MonthTotals {
-        use crate::model::industry::Stage;
+        MonthTotals::from_summaries(villages.iter().map(VillageMonthSummary::of))
+    }
+
+    /// Reduce village summaries, in the order given (village id order).
+    pub fn from_summaries(summaries: impl IntoIterator<Item = VillageMonthSummary>) -> MonthTotals {
         let mut m = MonthTotals::default();
-        for v in villages {
-            let t = &v.month.tally;
-            m.households += v.households.len() as u64;
+        for s in summaries {
+            let t = &s.month.tally;
+            m.households += u64::from(s.households);
             m.truly_poor += u64::from(t.truly_poor);
             m.registered += u64::from(t.registered);
             m.exited += u64::from(t.exited);
@@ -312,26 +362,21 @@ impl MonthTotals {
             m.relapses += u64::from(t.relapses);
             m.new_poor += u64::from(t.new_poor);
             m.income_pc_sum += t.income_pc_sum;
-            m.funds_in += v.month.funds_in;
-            m.funds_spent += v.month.funds_spent;
-            m.funds_leaked += v.month.funds_leaked;
-            m.funds_misused += v.month.funds_misused;
-            m.funds_earmarked += v.month.funds_earmarked;
-            m.funds_held += v.money_held();
-            m.contacts += u64::from(v.month.contacts);
-            m.promotions += u64::from(v.month.promotions);
-            for p in &v.industries {
-                match p.stage {
-                    Stage::Building | Stage::Maturing => m.building += 1,
-                    Stage::Producing => m.producing += 1,
-                    Stage::Failed => m.failed += 1,
-                }
-            }
-            if let Some(c) = &v.cadre {
-                let k = c.background.index();
+            m.funds_in += s.month.funds_in;
+            m.funds_spent += s.month.funds_spent;
+            m.funds_leaked += s.month.funds_leaked;
+            m.funds_misused += s.month.funds_misused;
+            m.funds_earmarked += s.month.funds_earmarked;
+            m.funds_held += s.funds_held;
+            m.contacts += u64::from(s.month.contacts);
+            m.promotions += u64::from(s.month.promotions);
+            m.building += u64::from(s.building);
+            m.producing += u64::from(s.producing);
+            m.failed += u64::from(s.failed);
+            if let Some((k, enthusiasm, knowledge)) = s.cadre {
                 m.by_background.count[k] += 1;
-                m.by_background.enthusiasm[k] += c.enthusiasm;
-                m.by_background.knowledge[k] += c.knowledge;
+                m.by_background.enthusiasm[k] += enthusiasm;
+                m.by_background.knowledge[k] += knowledge;
             }
         }
         m
@@ -387,6 +432,19 @@ impl IncomeHistogram {
         } else {
             self.above.push(x);
         }
+    }
+
+    /// Add another histogram's counts (used to merge chunks built in parallel, in order).
+    pub fn merge(&mut self, other: &IncomeHistogram) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            *a += b;
+        }
+        self.above.extend_from_slice(&other.above);
+        self.n += other.n;
+        self.total += other.total;
     }
 
     /// Mean, median and Gini coefficient. Within a bin, values are taken in rank order at their

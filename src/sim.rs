@@ -6,7 +6,9 @@
 
 use rayon::prelude::*;
 
-use crate::collect::{ratio, IncomeHistogram, MonthRow, MonthTotals, VillageYearRow, YearRow};
+use crate::collect::{
+    ratio, IncomeHistogram, MonthRow, MonthTotals, VillageMonthSummary, VillageYearRow, YearRow,
+};
 use crate::model::schedule::{funding_index, poverty_line, Calendar};
 use crate::model::village::{Village, YearEndCounts};
 use crate::model::world::{step_counties, County};
@@ -76,6 +78,15 @@ pub fn run_all_with(
         .collect()
 }
 
+/// The December income histogram is built in this many village chunks at most, in parallel,
+/// and merged in chunk order: a split fixed by the village list, so results do not depend on
+/// the thread count.
+const HISTOGRAM_CHUNKS: usize = 16;
+
+/// One histogram chunk per this many households (a chunk's 200,000 bins are only worth
+/// allocating for large runs).
+const HOUSEHOLDS_PER_HISTOGRAM_CHUNK: usize = 1_000_000;
+
 /// Per-year sums built at each December.
 #[derive(Debug, Clone, Default)]
 struct YearSums {
@@ -125,45 +136,76 @@ pub fn run_replicate_with(
     let mut accounts = Accounts::default();
     let mut village_rows = Vec::new();
 
-    for t in 0..months {
-        step_counties(&mut counties, params, t, &mut world);
+    // Villages step a block of months (to the end of the year) on their own, their households
+    // staying in cache; the county shocks of the block are drawn first, in the same order as
+    // month by month, and each village logs what it contributes to each month's totals. The
+    // totals are then reduced month by month in village order: the same sums as stepping all
+    // villages one month at a time.
+    let mut logs: Vec<[VillageMonthSummary; 12]> =
+        vec![[VillageMonthSummary::default(); 12]; villages.len()];
+    let mut start = 0;
+    while start < months {
+        let block = (12 - start % 12).min(months - start);
+        let mut county_months = Vec::with_capacity(block as usize);
+        for k in 0..block {
+            step_counties(&mut counties, params, start + k, &mut world);
+            county_months.push(counties.clone());
+        }
         villages
             .par_iter_mut()
-            .for_each(|v| v.step_month(params, t, calendar, &counties[v.county as usize]));
-        let year_end = calendar.is_year_end(t);
-        if year_end {
-            villages
-                .par_iter_mut()
-                .for_each(|v| v.step_year(params, t, calendar));
+            .zip(logs.par_iter_mut())
+            .for_each(|(v, log)| {
+                for k in 0..block {
+                    let t = start + k;
+                    let county = &county_months[k as usize][v.county as usize];
+                    v.step_month(params, t, calendar, county);
+                    if calendar.is_year_end(t) {
+                        v.step_year(params, t, calendar);
+                    }
+                    log[k as usize] = VillageMonthSummary::of(v);
+                }
+            });
+        if calendar.is_year_end(start + block - 1) {
             assess_cadres(&mut villages, params, counties.len());
         }
-        let totals = MonthTotals::from_villages(&villages);
-        cum.add(&totals, &villages, year_end);
-        accounts.funds_in += totals.funds_in;
-        accounts.funds_spent += totals.funds_spent;
-        accounts.funds_leaked += totals.funds_leaked;
-        accounts.funds_misused += totals.funds_misused;
-        accounts.funds_held_end = totals.funds_held;
-        let line = poverty_line(&params.economy, calendar.year(t));
-        rows.push(month_row(replicate, calendar.label(t), &totals, &cum, line));
-        progress();
-        if year_end {
-            let y = (t / 12) as usize;
-            if let Some(slot) = years.get_mut(y) {
-                *slot = year_row(replicate, calendar.year(t), t, &villages, &cum, line);
+        for k in 0..block {
+            let t = start + k;
+            let year_end = calendar.is_year_end(t);
+            // December's totals come after the cadre assessment (recalls change who is in post).
+            let totals = if year_end {
+                MonthTotals::from_villages(&villages)
+            } else {
+                MonthTotals::from_summaries(logs.iter().map(|log| log[k as usize]))
+            };
+            cum.add(&totals, &villages, year_end);
+            accounts.funds_in += totals.funds_in;
+            accounts.funds_spent += totals.funds_spent;
+            accounts.funds_leaked += totals.funds_leaked;
+            accounts.funds_misused += totals.funds_misused;
+            accounts.funds_held_end = totals.funds_held;
+            let line = poverty_line(&params.economy, calendar.year(t));
+            rows.push(month_row(replicate, calendar.label(t), &totals, &cum, line));
+            progress();
+            if year_end {
+                let y = (t / 12) as usize;
+                if let Some(slot) = years.get_mut(y) {
+                    *slot = year_row(replicate, calendar.year(t), t, &villages, &cum, line);
+                }
+                if options.per_village {
+                    let year = calendar.year(t);
+                    village_rows.extend(
+                        villages
+                            .iter()
+                            .map(|v| village_row(replicate, year, v, line as f32)),
+                    );
+                }
+                allocate_budget(&mut villages, params, calendar.year(t) + 1, counties.len());
+                cum.reset_year();
             }
-            if options.per_village {
-                let year = calendar.year(t);
-                village_rows.extend(
-                    villages
-                        .iter()
-                        .map(|v| village_row(replicate, year, v, line as f32)),
-                );
-            }
-            allocate_budget(&mut villages, params, calendar.year(t) + 1, counties.len());
-            cum.reset_year();
         }
+        start += block;
     }
+
     let base = years
         .first()
         .and_then(|y| y.row.as_ref())
@@ -337,7 +379,28 @@ fn year_row(
         .par_iter()
         .map(|v| v.year_end_counts(t, line as f32))
         .collect();
-    let mut histogram = IncomeHistogram::default();
+    let households: usize = villages.iter().map(|v| v.households.len()).sum();
+    let histogram_chunks = (households / HOUSEHOLDS_PER_HISTOGRAM_CHUNK).clamp(1, HISTOGRAM_CHUNKS);
+    let chunk_len = villages.len().div_ceil(histogram_chunks).max(1);
+    let mut histogram = villages
+        .par_chunks(chunk_len)
+        .map(|chunk| {
+            let mut h = IncomeHistogram::default();
+            for v in chunk {
+                let hh = &v.households;
+                for i in 0..hh.len() {
+                    h.add(hh.income_pc(i));
+                }
+            }
+            h
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .reduce(|mut a, b| {
+            a.merge(&b);
+            a
+        })
+        .unwrap_or_default();
     for (v, c) in villages.iter().zip(&counts) {
         missed += u64::from(c.missed);
         wrongly += u64::from(c.wrongly);
@@ -346,10 +409,6 @@ fn year_row(
         registered_ill += u64::from(c.registered_ill);
         truly_poor_end += u64::from(c.truly_poor);
         registered_income += c.registered_income;
-        let hh = &v.households;
-        for i in 0..hh.len() {
-            histogram.add(hh.income_pc(i));
-        }
     }
     let (mean, median, gini) = histogram.mean_median_gini();
     YearSums {
@@ -441,15 +500,17 @@ fn village_row(replicate: u32, year: u32, v: &Village, line: f32) -> VillageYear
 /// Cadre assessment (annual): percentile of each secretary's score among the county's
 /// secretaries; recall below `recall_percentile`.
 fn assess_cadres(villages: &mut [Village], params: &Params, n_counties: usize) {
-    for county in 0..n_counties as u32 {
-        let scores: Vec<(usize, f64)> = villages
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.county == county && v.cadre.is_some())
-            .map(|(i, v)| (i, v.score))
-            .collect();
+    // Group once (village order within each county), instead of scanning every village per
+    // county.
+    let mut by_county: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n_counties];
+    for (i, v) in villages.iter().enumerate() {
+        if v.cadre.is_some() {
+            by_county[v.county as usize].push((i, v.score));
+        }
+    }
+    for scores in &by_county {
         let n = scores.len();
-        for &(i, score) in &scores {
+        for &(i, score) in scores {
             let below = scores.iter().filter(|(_, s)| *s < score).count() as f64;
             let ties = scores.iter().filter(|(_, s)| *s == score).count() as f64 - 1.0;
             let percentile = if n > 1 {
