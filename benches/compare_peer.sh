@@ -83,6 +83,12 @@ t0=$(now)
 t1=$(now)
 POVSIM_S=$(elapsed "$t0" "$t1")
 
+# 4b. povsim's model time alone (initialisation and steps, no output), same scenario and
+#     replicates, one thread: the like-for-like figure for the Mesa peer's model time.
+echo "== povsim bench: model time, 1 thread" >&2
+POVSIM_MODEL_RATE=$("$POVSIM" bench --scenario "$WORK/resolved.toml" --replicates "$REPLICATES" \
+  --threads 1 | awk '/\(whole run\)/ {printf "%.0f", $2 * 1000000}')
+
 # 5. The Mesa peer, S seeds one after the other (one thread).
 mesa_args=(--scenario "$WORK/resolved.toml")
 if [ -n "$MESA_VILLAGES" ]; then mesa_args+=(--villages "$MESA_VILLAGES"); fi
@@ -101,6 +107,7 @@ MESA_S=$(elapsed "$t0" "$t1")
 
 # 6. Speed ratio and agreement table.
 "$PY" "$PEER_DIR/compare.py" --povsim-dir "$WORK/povsim" --povsim-seconds "$POVSIM_S" \
+  --povsim-model-rate "$POVSIM_MODEL_RATE" \
   --mesa-csv "${csvs[@]}" --mesa-timing "${timings[@]}" --mesa-process-seconds "$MESA_S" \
   --tol-se "$TOL_SE"
 echo

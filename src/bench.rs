@@ -25,16 +25,25 @@ pub fn peak_memory_bytes() -> Option<u64> {
 
 /// Run the benchmark and print its figures.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    // Without a scenario: the baseline at 2,000 villages x 300 households x 84 months. With one:
+    // its own size, unless given.
+    let defaults = args.scenario.is_none();
+    let mut set = Vec::new();
+    if let Some(villages) = args.villages.or(defaults.then_some(2000)) {
+        set.push(format!("population.villages={villages}"));
+        set.push(format!("population.counties={}", (villages / 150).max(1)));
+    }
+    if let Some(households) = args.households.or(defaults.then_some(300)) {
+        set.push(format!("population.households_per_village={households}"));
+        set.push(format!("population.households_sd={}", households * 8 / 30));
+    }
+    if let Some(months) = args.months.or(defaults.then_some(84)) {
+        set.push(format!("simulation.months={months}"));
+    }
     let scenario = ScenarioArgs {
         scenario: args.scenario.clone(),
         overrides: OverrideArgs {
-            set: vec![
-                format!("population.villages={}", args.villages),
-                format!("population.counties={}", (args.villages / 150).max(1)),
-                format!("population.households_per_village={}", args.households),
-                format!("population.households_sd={}", args.households * 8 / 30),
-                format!("simulation.months={}", args.months),
-            ],
+            set,
             seed: None,
             replicates: Some(args.replicates),
         },

@@ -37,15 +37,15 @@ pub enum Command {
 /// Options of `povsim bench`.
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
-    /// Villages to simulate.
-    #[arg(long, default_value_t = 2000)]
-    pub villages: u32,
-    /// Mean households per village.
-    #[arg(long, default_value_t = 300)]
-    pub households: u32,
-    /// Months to simulate from January 2014 (84 = 2014-2020).
-    #[arg(long, default_value_t = 84)]
-    pub months: u32,
+    /// Villages to simulate (default 2,000, or the scenario's with --scenario).
+    #[arg(long)]
+    pub villages: Option<u32>,
+    /// Mean households per village (default 300, or the scenario's).
+    #[arg(long)]
+    pub households: Option<u32>,
+    /// Months to simulate from January 2014 (default 84 = 2014-2020, or the scenario's).
+    #[arg(long)]
+    pub months: Option<u32>,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
