@@ -19,8 +19,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a scenario (the built-in baseline when no file is given) and write CSV, JSON and a
-    /// manifest under outputs/<scenario name>/.
+    /// Run a scenario (the built-in baseline when no file is given) and write CSV, JSON, charts
+    /// and a manifest under outputs/<scenario name>/.
     Run(RunArgs),
     /// Validate a scenario and print it fully resolved (every parameter, defaults filled in).
     Check(CheckArgs),
