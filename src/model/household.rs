@@ -161,32 +161,15 @@ impl Households {
         self.income_pc(i) < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
     }
 
-    /// Whether a (registered or exited) household is still covered by post-exit support.
-    pub fn in_support(&self, i: usize, t: u32, support_months: u32) -> bool {
-        let f = self.state[i].flags;
-        if f & flag::REGISTERED != 0 || f & flag::MONITORED != 0 {
-            return true;
-        }
-        f & flag::EXITED != 0
-            && t < u32::from(self.state[i].exit_month).saturating_add(support_months)
-    }
-
-    /// Whether the household receives industry dividends: registered, or exited within the
-    /// post-exit support period.
-    #[inline]
-    pub fn dividend_recipient(&self, i: usize, t: u32, support_months: u32) -> bool {
-        let f = self.state[i].flags;
-        f & flag::REGISTERED != 0
-            || (f & flag::EXITED != 0
-                && t < u32::from(self.state[i].exit_month).saturating_add(support_months))
-    }
-
     /// Whether the enhanced medical package for the poor (basic insurance plus critical-illness
     /// insurance and medical assistance: `coverage_insured`) applies: enrolled, and registered,
     /// monitored or within post-exit support. Everyone else has the basic scheme
     /// (`coverage_uninsured`).
     pub fn enhanced_coverage(&self, i: usize, t: u32, support_months: u32) -> bool {
-        self.state[i].flags & flag::MEDICAL_INSURED != 0 && self.in_support(i, t, support_months)
+        enhanced_cover(
+            self.state[i].flags,
+            self.within_support(i, t, support_months),
+        )
     }
 
     /// Draw `n` households' attributes (MODEL.md section 5). Income is not drawn: it follows
@@ -362,8 +345,7 @@ impl Households {
         } else {
             0.0
         };
-        let programme = registered || within_support || f & flag::MONITORED != 0;
-        let coverage = ctx.coverage(f & flag::MEDICAL_INSURED != 0 && programme);
+        let coverage = ctx.coverage(enhanced_cover(f, within_support));
         let chronic = if f & flag::CHRONIC != 0 {
             ctx.chronic_care_month * (1.0 - coverage)
         } else {
@@ -422,6 +404,14 @@ impl HouseholdTally {
         }
         *self = fresh;
     }
+}
+
+/// The enhanced medical package applies: enrolled, and registered, monitored or within post-exit
+/// support (`within_support`, see [`Households::within_support`]).
+#[inline(always)]
+fn enhanced_cover(flags: u16, within_support: bool) -> bool {
+    flags & flag::MEDICAL_INSURED != 0
+        && (flags & (flag::REGISTERED | flag::MONITORED) != 0 || within_support)
 }
 
 /// A month's household income as whole yuan in the history's range (0-65,535 a month).

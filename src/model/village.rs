@@ -6,7 +6,7 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal, StandardNormal};
 
 use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
-use super::household::{flag, step_households, HouseholdTally, Households, MonthContext, NEVER};
+use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{feasibility, Event, Industry, Stage};
 use super::schedule::{dibao_standard, poverty_line, pressure, Calendar, SERIES_START_YEAR};
 use super::world::County;
@@ -1026,9 +1026,4 @@ pub struct YearEndCounts {
     pub registered_ill: u32,
     /// Sum of registered households' income per capita, yuan per person-year.
     pub registered_income: f64,
-}
-
-/// Month index stored in a `u16` household field, or `None` for [`NEVER`].
-pub fn stored_month(m: u16) -> Option<u32> {
-    (m != NEVER).then_some(u32::from(m))
 }
