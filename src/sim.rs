@@ -187,16 +187,22 @@ pub fn run_replicate_with(
             rows.push(month_row(replicate, calendar.label(t), &totals, &cum, line));
             progress();
             if year_end {
-                let y = (t / 12) as usize;
-                if let Some(slot) = years.get_mut(y) {
-                    *slot = year_row(replicate, calendar.year(t), t, &villages, &cum, line);
+                // One pass over the households per village (in parallel) serves both the annual
+                // row and the per-village rows.
+                let counts: Vec<YearEndCounts> = villages
+                    .par_iter()
+                    .map(|v| v.year_end_counts(t, line as f32))
+                    .collect();
+                let year = calendar.year(t);
+                if let Some(slot) = years.get_mut((t / 12) as usize) {
+                    *slot = year_row(replicate, year, &villages, &counts, &cum);
                 }
                 if options.per_village {
-                    let year = calendar.year(t);
                     village_rows.extend(
                         villages
                             .iter()
-                            .map(|v| village_row(replicate, year, v, line as f32)),
+                            .zip(&counts)
+                            .map(|(v, c)| village_row(replicate, year, v, c)),
                     );
                 }
                 allocate_budget(&mut villages, params, calendar.year(t) + 1, counties.len());
@@ -338,10 +344,9 @@ fn month_row(
 fn year_row(
     replicate: u32,
     year: u32,
-    t: u32,
     villages: &[Village],
+    counts: &[YearEndCounts],
     cum: &Cumulative,
-    line: f64,
 ) -> YearSums {
     let mut registered_start = 0u64;
     let mut exited_stock_start = 0u64;
@@ -375,10 +380,6 @@ fn year_row(
         recalls += u64::from(y.recalls);
         relocated += u64::from(y.relocated);
     }
-    let counts: Vec<YearEndCounts> = villages
-        .par_iter()
-        .map(|v| v.year_end_counts(t, line as f32))
-        .collect();
     let households: usize = villages.iter().map(|v| v.households.len()).sum();
     let histogram_chunks = (households / HOUSEHOLDS_PER_HISTOGRAM_CHUNK).clamp(1, HISTOGRAM_CHUNKS);
     let chunk_len = villages.len().div_ceil(histogram_chunks).max(1);
@@ -401,7 +402,7 @@ fn year_row(
             a
         })
         .unwrap_or_default();
-    for (v, c) in villages.iter().zip(&counts) {
+    for (v, c) in villages.iter().zip(counts) {
         missed += u64::from(c.missed);
         wrongly += u64::from(c.wrongly);
         inclusion_errors += u64::from(c.inclusion_errors);
@@ -457,11 +458,11 @@ fn year_row(
 }
 
 /// One village's row at the end of a year.
-fn village_row(replicate: u32, year: u32, v: &Village, line: f32) -> VillageYearRow {
+fn village_row(replicate: u32, year: u32, v: &Village, counts: &YearEndCounts) -> VillageYearRow {
     use crate::model::industry::Stage;
     let hh = &v.households;
     let registered_end = v.registered_list.len() as u32;
-    let truly_poor_end = (0..hh.len()).filter(|&i| hh.truly_poor(i, line)).count() as u32;
+    let truly_poor_end = counts.truly_poor;
     let count = |stage: Stage| v.industries.iter().filter(|p| p.stage == stage).count() as u32;
     VillageYearRow {
         replicate,

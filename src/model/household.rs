@@ -392,17 +392,22 @@ impl HouseholdTally {
             ..HouseholdTally::default()
         };
         for i in 0..hh.len() {
-            let f = hh.state[i].flags;
-            let truly_poor = hh.truly_poor(i, line);
-            let exited = f & flag::EXITED != 0 && f & flag::REGISTERED == 0;
-            fresh.truly_poor += u32::from(truly_poor);
-            fresh.registered += u32::from(f & flag::REGISTERED != 0);
-            fresh.monitored += u32::from(f & flag::MONITORED != 0);
-            fresh.exited += u32::from(exited);
-            fresh.exited_truly_poor += u32::from(exited && truly_poor);
-            fresh.dibao += u32::from(f & flag::DIBAO != 0);
+            fresh.count_stocks(hh.state[i].flags, hh.truly_poor(i, line));
         }
         *self = fresh;
+    }
+
+    /// Count one household in the stock columns (the monthly step and the December recount
+    /// share this rule).
+    #[inline(always)]
+    fn count_stocks(&mut self, flags: u16, truly_poor: bool) {
+        let exited = flags & flag::EXITED != 0 && flags & flag::REGISTERED == 0;
+        self.truly_poor += u32::from(truly_poor);
+        self.registered += u32::from(flags & flag::REGISTERED != 0);
+        self.monitored += u32::from(flags & flag::MONITORED != 0);
+        self.exited += u32::from(exited);
+        self.exited_truly_poor += u32::from(exited && truly_poor);
+        self.dibao += u32::from(flags & flag::DIBAO != 0);
     }
 }
 
@@ -693,14 +698,7 @@ pub fn step_households(
         hh.state[i].flags = f;
 
         // Tallies.
-        let truly_poor = below || f & flag::GUARANTEES != flag::GUARANTEES;
-        acc.truly_poor += u32::from(truly_poor);
-        acc.registered += u32::from(f & flag::REGISTERED != 0);
-        acc.monitored += u32::from(f & flag::MONITORED != 0);
-        let exited = f & flag::EXITED != 0 && f & flag::REGISTERED == 0;
-        acc.exited += u32::from(exited);
-        acc.exited_truly_poor += u32::from(exited && truly_poor);
-        acc.dibao += u32::from(f & flag::DIBAO != 0);
+        acc.count_stocks(f, below || f & flag::GUARANTEES != flag::GUARANTEES);
         acc.dividend_recipients += u32::from(f & flag::REGISTERED != 0 || within_support);
     }
     tally.merge(&acc);
