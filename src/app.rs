@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => compare_command(&args),
         Command::Report(args) => report_command(&args),
         Command::Bench(args) => crate::bench::run(&args),
+        Command::Trace(args) => trace_command(&args),
     }
 }
 
@@ -105,6 +106,27 @@ fn default_name(path: &Path) -> String {
     } else {
         clean
     }
+}
+
+/// `povsim trace`: replay a scenario and print one household's story.
+fn trace_command(args: &crate::cli::TraceArgs) -> anyhow::Result<()> {
+    use std::io::Write;
+    let loaded = load_scenario(&args.scenario)?;
+    let story = crate::story::trace(
+        &loaded.params,
+        args.replicate,
+        args.village,
+        args.household,
+        None,
+    )?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &story)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", crate::story::render_text(&story, &loaded.params))?;
+    }
+    Ok(())
 }
 
 fn check_command(args: &CheckArgs) -> anyhow::Result<()> {

@@ -32,6 +32,30 @@ pub enum Command {
     /// Measure speed: household-months per second, wall time and peak memory of the
     /// baseline model at a size you choose (writes nothing).
     Bench(BenchArgs),
+    /// Tell one household's story: every event that moved it (illness, job, training,
+    /// registration, exit, relapse, monitoring), month by month, replayed from the scenario's
+    /// seed. Writes nothing.
+    Trace(TraceArgs),
+}
+
+/// Options of `povsim trace`.
+#[derive(Debug, Clone, Args)]
+pub struct TraceArgs {
+    /// The scenario.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Village id (0-based, as in villages.csv).
+    #[arg(long)]
+    pub village: u32,
+    /// Household id within the village (0-based).
+    #[arg(long)]
+    pub household: u32,
+    /// Which replicate's luck (0-based).
+    #[arg(long, default_value_t = 0)]
+    pub replicate: u32,
+    /// Print the story as JSON (events and the monthly income path) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `povsim bench`.

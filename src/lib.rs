@@ -20,4 +20,5 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod story;
 pub mod summary;

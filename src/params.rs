@@ -43,6 +43,22 @@ pub struct Params {
     pub identification: IdentificationParams,
 }
 
+impl Params {
+    /// The baseline shrunk to a small world (for quick tests and the classroom): `villages`
+    /// villages of about `households` households (sd a sixth of that), `months` months,
+    /// `replicates` replicates.
+    pub fn small(villages: u32, households: u32, months: u32, replicates: u32) -> Params {
+        let mut p = Params::default();
+        p.population.villages = villages;
+        p.population.households_per_village = households;
+        p.population.households_sd = households / 6;
+        p.population.households_min = households.min(10);
+        p.simulation.months = months;
+        p.simulation.replicates = replicates;
+        p
+    }
+}
+
 impl Default for Params {
     fn default() -> Self {
         Params {

@@ -115,45 +115,140 @@ pub fn run_replicate_with(
     progress: &(dyn Fn() + Sync),
     options: RunOptions,
 ) -> RunOutput {
-    let seed = params.simulation.seed;
-    let calendar = Calendar {
-        start_year: params.simulation.start_year,
-    };
-    let n_villages = params.population.villages;
-    let mut villages: Vec<Village> = (0..n_villages)
-        .into_par_iter()
-        .map(|id| Village::new(id, params, seed, replicate, calendar))
-        .collect();
-    let mut counties = vec![County::new(); params.population.counties.max(1) as usize];
-    let mut world = stream(seed, replicate, u32::MAX, Purpose::World);
-    allocate_budget(&mut villages, params, calendar.year(0), counties.len());
-
-    let months = params.simulation.months;
-    let n_years = months as usize / 12;
-    let mut rows = Vec::with_capacity(months as usize);
-    let mut years: Vec<YearSums> = vec![YearSums::default(); n_years];
-    let mut cum = Cumulative::default();
-    let mut accounts = Accounts::default();
-    let mut village_rows = Vec::new();
-
+    let mut sim = Simulation::new(params, replicate, options);
     // Villages step a block of months (to the end of the year) on their own, their households
-    // staying in cache; the county shocks of the block are drawn first, in the same order as
-    // month by month, and each village logs what it contributes to each month's totals. The
-    // totals are then reduced month by month in village order: the same sums as stepping all
-    // villages one month at a time.
-    let mut logs: Vec<[VillageMonthSummary; 12]> =
-        vec![[VillageMonthSummary::default(); 12]; villages.len()];
-    let mut start = 0;
-    while start < months {
-        let block = (12 - start % 12).min(months - start);
+    // staying in cache: the same results as stepping one month at a time.
+    while !sim.is_finished() {
+        let block = 12 - sim.month() % 12;
+        sim.step_block(block, progress);
+    }
+    sim.finish()
+}
+
+/// One replicate in progress: the world, its clock and what has been recorded so far.
+///
+/// [`run_replicate_with`] steps it a year block at a time; interactive users (the classroom
+/// server, household traces) step it one month at a time with [`Simulation::step_month`]. Both
+/// give the same results: county shocks are drawn month by month in the same order, and
+/// everything crossing villages runs in village order.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    params: Params,
+    replicate: u32,
+    options: RunOptions,
+    calendar: Calendar,
+    villages: Vec<Village>,
+    counties: Vec<County>,
+    world: crate::rng::Stream,
+    /// Next month to simulate (0 = the first).
+    month: u32,
+    rows: Vec<MonthRow>,
+    years: Vec<YearSums>,
+    cum: Cumulative,
+    accounts: Accounts,
+    village_rows: Vec<VillageYearRow>,
+    logs: Vec<[VillageMonthSummary; 12]>,
+}
+
+impl Simulation {
+    /// Initialise replicate `replicate` of a scenario (month 0 not yet simulated). The
+    /// simulation keeps its own copy of the parameters, so it can live on its own (a classroom
+    /// session).
+    pub fn new(params: &Params, replicate: u32, options: RunOptions) -> Simulation {
+        let seed = params.simulation.seed;
+        let calendar = Calendar {
+            start_year: params.simulation.start_year,
+        };
+        let mut villages: Vec<Village> = (0..params.population.villages)
+            .into_par_iter()
+            .map(|id| Village::new(id, params, seed, replicate, calendar))
+            .collect();
+        let counties = vec![County::new(); params.population.counties.max(1) as usize];
+        let world = stream(seed, replicate, u32::MAX, Purpose::World);
+        allocate_budget(&mut villages, params, calendar.year(0), counties.len());
+        let months = params.simulation.months;
+        let n_villages = villages.len();
+        Simulation {
+            params: params.clone(),
+            replicate,
+            options,
+            calendar,
+            villages,
+            counties,
+            world,
+            month: 0,
+            rows: Vec::with_capacity(months as usize),
+            years: vec![YearSums::default(); months as usize / 12],
+            cum: Cumulative::default(),
+            accounts: Accounts::default(),
+            village_rows: Vec::new(),
+            logs: vec![[VillageMonthSummary::default(); 12]; n_villages],
+        }
+    }
+
+    /// The scenario being run.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// The next month to simulate, counted from 0 (January of the start year); equals the
+    /// number of months simulated so far.
+    pub fn month(&self) -> u32 {
+        self.month
+    }
+
+    /// The calendar (month index to year and label).
+    pub fn calendar(&self) -> Calendar {
+        self.calendar
+    }
+
+    /// Whether every month of `simulation.months` has been simulated.
+    pub fn is_finished(&self) -> bool {
+        self.month >= self.params.simulation.months
+    }
+
+    /// The villages, in id order, as they stand after the last simulated month.
+    pub fn villages(&self) -> &[Village] {
+        &self.villages
+    }
+
+    /// The monthly rows recorded so far (one per simulated month).
+    pub fn month_rows(&self) -> &[MonthRow] {
+        &self.rows
+    }
+
+    /// Simulate one month (nothing if the run is finished); returns its row.
+    pub fn step_month(&mut self) -> Option<&MonthRow> {
+        if self.is_finished() {
+            return None;
+        }
+        self.step_block(1, &|| {});
+        self.rows.last()
+    }
+
+    /// Simulate `block` months (cut at the end of the year and of the run), calling
+    /// `progress` after each.
+    pub fn step_block(&mut self, block: u32, progress: &(dyn Fn() + Sync)) {
+        let params = &self.params;
+        let calendar = self.calendar;
+        let start = self.month;
+        let block = block
+            .min(12 - start % 12)
+            .min(params.simulation.months.saturating_sub(start));
+        if block == 0 {
+            return;
+        }
+        // The county shocks of the block are drawn first, in the same order as month by
+        // month, and each village logs what it contributes to each month's totals. The totals
+        // are then reduced month by month in village order.
         let mut county_months = Vec::with_capacity(block as usize);
         for k in 0..block {
-            step_counties(&mut counties, params, start + k, &mut world);
-            county_months.push(counties.clone());
+            step_counties(&mut self.counties, params, start + k, &mut self.world);
+            county_months.push(self.counties.clone());
         }
-        villages
+        self.villages
             .par_iter_mut()
-            .zip(logs.par_iter_mut())
+            .zip(self.logs.par_iter_mut())
             .for_each(|(v, log)| {
                 for k in 0..block {
                     let t = start + k;
@@ -166,80 +261,105 @@ pub fn run_replicate_with(
                 }
             });
         if calendar.is_year_end(start + block - 1) {
-            assess_cadres(&mut villages, params, counties.len());
+            assess_cadres(&mut self.villages, params, self.counties.len());
         }
         for k in 0..block {
             let t = start + k;
-            let year_end = calendar.is_year_end(t);
-            // December's totals come after the cadre assessment (recalls change who is in post).
-            let totals = if year_end {
-                MonthTotals::from_villages(&villages)
-            } else {
-                MonthTotals::from_summaries(logs.iter().map(|log| log[k as usize]))
-            };
-            cum.add(&totals, &villages, year_end);
-            accounts.funds_in += totals.funds_in;
-            accounts.funds_spent += totals.funds_spent;
-            accounts.funds_leaked += totals.funds_leaked;
-            accounts.funds_misused += totals.funds_misused;
-            accounts.funds_held_end = totals.funds_held;
-            let line = poverty_line(&params.economy, calendar.year(t));
-            rows.push(month_row(replicate, calendar.label(t), &totals, &cum, line));
+            self.record_month(t, k as usize);
             progress();
-            if year_end {
-                // One pass over the households per village (in parallel) serves both the annual
-                // row and the per-village rows.
-                let counts: Vec<YearEndCounts> = villages
-                    .par_iter()
-                    .map(|v| v.year_end_counts(t, line as f32))
-                    .collect();
-                let year = calendar.year(t);
-                if let Some(slot) = years.get_mut((t / 12) as usize) {
-                    *slot = year_row(replicate, year, &villages, &counts, &cum);
-                }
-                if options.per_village {
-                    village_rows.extend(
-                        villages
-                            .iter()
-                            .zip(&counts)
-                            .map(|(v, c)| village_row(replicate, year, v, c)),
-                    );
-                }
-                allocate_budget(&mut villages, params, calendar.year(t) + 1, counties.len());
-                cum.reset_year();
-            }
         }
-        start += block;
+        self.month = start + block;
     }
 
-    let base = years
-        .first()
-        .and_then(|y| y.row.as_ref())
-        .map(|r| r.registered_end as f64);
-    let year_rows = years
-        .into_iter()
-        .enumerate()
-        .filter_map(|(y, sums)| {
-            let mut row = sums.row?;
-            let lost: u64 = villages
-                .iter()
-                .map(|v| u64::from(v.sustained_loss[y]))
-                .sum();
-            row.sustained_exits = sums.true_exits.saturating_sub(lost);
-            let exit_month = y as u32 * 12 + 11;
-            row.sustained_window_months = (months - 1 - exit_month).min(24);
-            row.cost_per_sustained_exit = ratio(row.funds_spent, row.sustained_exits as f64);
-            row.registered_relative = base.and_then(|b| ratio(row.registered_end as f64, b));
-            Some(row)
-        })
-        .collect();
-    RunOutput {
-        replicate,
-        months: rows,
-        years: year_rows,
-        accounts,
-        deadline_year: params.policy.deadline_year,
-        villages: village_rows,
+    /// Reduce month `t` (slot `k` of the village logs) into its row; at December also the
+    /// annual rows and next year's budget.
+    fn record_month(&mut self, t: u32, k: usize) {
+        let params = &self.params;
+        let calendar = self.calendar;
+        let villages = &mut self.villages;
+        let year_end = calendar.is_year_end(t);
+        // December's totals come after the cadre assessment (recalls change who is in post).
+        let totals = if year_end {
+            MonthTotals::from_villages(villages)
+        } else {
+            MonthTotals::from_summaries(self.logs.iter().map(|log| log[k]))
+        };
+        let cum = &mut self.cum;
+        cum.add(&totals, villages, year_end);
+        let accounts = &mut self.accounts;
+        accounts.funds_in += totals.funds_in;
+        accounts.funds_spent += totals.funds_spent;
+        accounts.funds_leaked += totals.funds_leaked;
+        accounts.funds_misused += totals.funds_misused;
+        accounts.funds_held_end = totals.funds_held;
+        let line = poverty_line(&params.economy, calendar.year(t));
+        self.rows.push(month_row(
+            self.replicate,
+            calendar.label(t),
+            &totals,
+            cum,
+            line,
+        ));
+        if year_end {
+            // One pass over the households per village (in parallel) serves both the annual
+            // row and the per-village rows.
+            let counts: Vec<YearEndCounts> = villages
+                .par_iter()
+                .map(|v| v.year_end_counts(t, line as f32))
+                .collect();
+            let year = calendar.year(t);
+            if let Some(slot) = self.years.get_mut((t / 12) as usize) {
+                *slot = year_row(self.replicate, year, villages, &counts, cum);
+            }
+            if self.options.per_village {
+                let replicate = self.replicate;
+                self.village_rows.extend(
+                    villages
+                        .iter()
+                        .zip(&counts)
+                        .map(|(v, c)| village_row(replicate, year, v, c)),
+                );
+            }
+            allocate_budget(villages, params, calendar.year(t) + 1, self.counties.len());
+            cum.reset_year();
+        }
+    }
+
+    /// Close the run: sustained exits and relative registers of the annual rows.
+    pub fn finish(self) -> RunOutput {
+        let months = self.params.simulation.months;
+        let villages = &self.villages;
+        let base = self
+            .years
+            .first()
+            .and_then(|y| y.row.as_ref())
+            .map(|r| r.registered_end as f64);
+        let year_rows = self
+            .years
+            .into_iter()
+            .enumerate()
+            .filter_map(|(y, sums)| {
+                let mut row = sums.row?;
+                let lost: u64 = villages
+                    .iter()
+                    .map(|v| u64::from(v.sustained_loss[y]))
+                    .sum();
+                row.sustained_exits = sums.true_exits.saturating_sub(lost);
+                let exit_month = y as u32 * 12 + 11;
+                row.sustained_window_months = (months - 1 - exit_month).min(24);
+                row.cost_per_sustained_exit = ratio(row.funds_spent, row.sustained_exits as f64);
+                row.registered_relative = base.and_then(|b| ratio(row.registered_end as f64, b));
+                Some(row)
+            })
+            .collect();
+        RunOutput {
+            replicate: self.replicate,
+            months: self.rows,
+            years: year_rows,
+            accounts: self.accounts,
+            deadline_year: self.params.policy.deadline_year,
+            villages: self.village_rows,
+        }
     }
 }
 
@@ -561,5 +681,50 @@ fn allocate_budget(villages: &mut [Village], params: &Params, year: u32, n_count
         // allocation receives correspondingly less (the rest stays with the county).
         let excess = (v.fund_balance - 0.5 * planned).max(0.0);
         v.allocation = (planned - excess).max(0.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Params {
+        Params::small(6, 60, 40, 1)
+    }
+
+    #[test]
+    fn stepping_month_by_month_gives_the_same_run_as_year_blocks() {
+        let params = small();
+        let whole = run_replicate_with(&params, 0, &|| {}, RunOptions { per_village: true });
+        let mut sim = Simulation::new(&params, 0, RunOptions { per_village: true });
+        let mut steps = 0;
+        while sim.step_month().is_some() {
+            steps += 1;
+        }
+        assert_eq!(steps, params.simulation.months);
+        assert_eq!(sim.month(), params.simulation.months);
+        let stepped = sim.finish();
+        assert_eq!(
+            format!("{:?}", whole.months),
+            format!("{:?}", stepped.months)
+        );
+        assert_eq!(format!("{:?}", whole.years), format!("{:?}", stepped.years));
+        assert_eq!(
+            format!("{:?}", whole.villages),
+            format!("{:?}", stepped.villages)
+        );
+        assert_eq!(whole.accounts, stepped.accounts);
+    }
+
+    #[test]
+    fn a_finished_simulation_does_not_step() {
+        let mut params = small();
+        params.simulation.months = 2;
+        let mut sim = Simulation::new(&params, 0, RunOptions::default());
+        assert!(sim.step_month().is_some());
+        assert!(sim.step_month().is_some());
+        assert!(sim.is_finished());
+        assert!(sim.step_month().is_none());
+        assert_eq!(sim.month_rows().len(), 2);
     }
 }

@@ -4,14 +4,9 @@ use crate::params::Params;
 use crate::summary::Band;
 
 fn tiny_params() -> Params {
-    let mut p = Params::default();
-    p.population.villages = 3;
+    let mut p = Params::small(3, 40, 36, 2);
     p.population.counties = 1;
-    p.population.households_per_village = 40;
     p.population.households_sd = 0;
-    p.population.households_min = 10;
-    p.simulation.months = 36;
-    p.simulation.replicates = 2;
     p
 }
 
