@@ -40,6 +40,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report_command(&args),
         Command::Bench(args) => crate::bench::run(&args),
         Command::Trace(args) => trace_command(&args),
+        Command::Sweep(args) => crate::sweep::sweep_command(&args),
+        Command::Merge(args) => crate::sweep::merge_command(&args),
     }
 }
 
@@ -140,7 +142,7 @@ fn check_command(args: &CheckArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn thread_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
+pub(crate) fn thread_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n as usize);
@@ -206,7 +208,7 @@ fn months_to_simulate(params: &Params) -> u64 {
 }
 
 /// A progress bar on standard error, hidden when it is not a terminal or with `--quiet`.
-fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
+pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

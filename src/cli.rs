@@ -36,6 +36,71 @@ pub enum Command {
     /// registration, exit, relapse, monitoring), month by month, replayed from the scenario's
     /// seed. Writes nothing.
     Trace(TraceArgs),
+    /// Run a parameter sweep from a sweep file: a grid of values, a Latin hypercube or Morris
+    /// trajectories over ranges, every point x replicate with common random numbers; writes
+    /// sweep.csv, points.csv (mean and 5-95% band per point), sensitivity.csv (Morris) and
+    /// charts. Rerunning an interrupted sweep resumes it. --shard and --slurm spread it over a
+    /// cluster.
+    Sweep(SweepArgs),
+    /// Merge the finished shards of a sweep (`sweep --shard` or `--slurm`) into sweep.csv,
+    /// points.csv and charts, identical to a sweep run whole.
+    Merge(MergeArgs),
+}
+
+/// Options of `povsim sweep`.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// The sweep file (TOML).
+    pub sweep: PathBuf,
+    /// Results folder (default: outputs/sweep-<name>). Rerunning into the same folder resumes.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run only shard I of N (0-based), e.g. --shard 2/8; shards of one sweep may share --out.
+    /// Inside a Slurm array job, SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT give it.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Write DIR/sweep.sbatch, a Slurm job-array script (one task per shard), instead of running.
+    #[arg(long)]
+    pub slurm: bool,
+    /// With --slurm: number of shards (array tasks); default: the number of points, at most 32.
+    #[arg(long, value_name = "N", requires = "slurm")]
+    pub shards: Option<u32>,
+    /// With --slurm: CPUs per array task (default 2).
+    #[arg(long, value_name = "C", requires = "slurm", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub cpus_per_task: Option<u32>,
+    /// With --slurm: an extra #SBATCH option, e.g. --sbatch=--partition=short (repeatable).
+    #[arg(
+        long,
+        value_name = "OPTION",
+        requires = "slurm",
+        allow_hyphen_values = true
+    )]
+    pub sbatch: Vec<String>,
+    /// Run at most N more points, then stop (for time-limited job slots); rerun to continue.
+    #[arg(long, value_name = "N")]
+    pub max_points: Option<usize>,
+    /// Worker threads (default: all cores). Results are identical at any count.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Discard earlier results or unfinished work of a different sweep in the folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors (and no progress bar).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `povsim merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// The sweep's results folder, holding shards/.
+    pub dir: PathBuf,
+    /// Replace earlier merged results.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `povsim trace`.

@@ -25,6 +25,9 @@ pub enum UserError {
         "results folder {0} already exists; pass --force to replace it, or --out DIR to write elsewhere"
     )]
     OutputExists(PathBuf),
+    /// The sweep file has problems.
+    #[error("{0}")]
+    Sweep(#[from] crate::sweep::SweepError),
     /// A command-line value that clap cannot check by itself.
     #[error("{0}")]
     Usage(String),

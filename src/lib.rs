@@ -22,3 +22,4 @@ pub mod scenario;
 pub mod sim;
 pub mod story;
 pub mod summary;
+pub mod sweep;

@@ -36,6 +36,8 @@ pub enum Purpose {
     World = 8,
     /// Relocation choices.
     Relocation = 9,
+    /// Sweep designs (Latin hypercube and Morris samples; village and replicate unused).
+    SweepDesign = 10,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

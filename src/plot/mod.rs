@@ -1,6 +1,8 @@
-//! Charts of a run and of a comparison, rendered as SVG text and PNG bytes (no I/O here).
+//! Charts of a run, of a comparison and of parameter sweeps, rendered as SVG text and PNG bytes
+//! (no I/O here).
 //!
-//! The charts see only [`crate::chartdata`]. Every chart is drawn by one function generic over
+//! Run and comparison charts see only [`crate::chartdata`]; sweep and sensitivity charts see the
+//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`] and [`ScatterData`]. Every chart is drawn by one function generic over
 //! the plotters backend, once on an SVG string and once on an RGB buffer encoded as PNG. Colours
 //! are the Okabe-Ito palette: fixed per series kind in run charts, per scenario (scenario k has
 //! colour k, see [`scenario_colour_hex`]) in comparison charts. Text uses DejaVu Sans, embedded
@@ -11,6 +13,7 @@ mod compare;
 mod draw;
 mod run;
 mod style;
+mod sweep;
 mod text;
 
 #[cfg(test)]
@@ -24,6 +27,9 @@ use plotters::style::{register_font, FontStyle, WHITE};
 
 use crate::chartdata::{CompareChartData, RunChartData};
 use draw::Area;
+pub use sweep::{
+    MorrisData, MorrisEntry, ScatterData, SweepBand, SweepHeatmapData, SweepLineData, SweepValues,
+};
 
 /// One chart, rendered as both SVG text and PNG bytes.
 #[derive(Debug, Clone)]
@@ -68,6 +74,33 @@ pub fn compare_charts(data: &CompareChartData) -> Result<Vec<Chart>> {
     .collect()
 }
 
+/// An indicator over one swept key (the other keys averaged over): the mean line over its 5-95%
+/// band on a numeric axis, or mean dots with 5-95% error bars for a categorical key. Shows how an
+/// outcome responds to one parameter.
+pub fn sweep_line_chart(data: &SweepLineData) -> Result<Chart> {
+    render(Figure::SweepLine(data))
+}
+
+/// An indicator over two swept keys: a heatmap of cell means with the values printed and a
+/// colour-blind-safe sequential scale. Shows how two parameters act together.
+pub fn sweep_heatmap(data: &SweepHeatmapData) -> Result<Chart> {
+    render(Figure::SweepHeatmap(data))
+}
+
+/// Morris elementary effects on one indicator: a tornado of mu* (largest on top, coloured by the
+/// sign of mu) beside the mu*-sigma plane. Ranks the parameters by influence and flags
+/// non-linear or interacting ones.
+pub fn morris_chart(data: &MorrisData) -> Result<Chart> {
+    render(Figure::Morris(data))
+}
+
+/// A Latin hypercube sample: the indicator against each sampled parameter, one scatter panel per
+/// parameter (the first 9) on a common vertical scale. Shows the shape of each parameter's effect
+/// with the others varying.
+pub fn sweep_scatter(data: &ScatterData) -> Result<Chart> {
+    render(Figure::SweepScatter(data))
+}
+
 /// Colour of scenario k (consistent across every chart), as "#rrggbb".
 pub fn scenario_colour_hex(k: usize) -> String {
     style::hex(style::scenario_colour(k))
@@ -97,10 +130,14 @@ enum Figure<'a> {
     CompareFan(&'a CompareChartData),
     CompareDifferences(&'a CompareChartData),
     CompareRelapse(&'a CompareChartData),
+    SweepLine(&'a SweepLineData),
+    SweepHeatmap(&'a SweepHeatmapData),
+    Morris(&'a MorrisData),
+    SweepScatter(&'a ScatterData),
 }
 
-impl Figure<'_> {
-    fn name(&self) -> &'static str {
+impl<'a> Figure<'a> {
+    fn name(&self) -> &'a str {
         match self {
             Figure::PovertyFan(_) => "poverty_fan",
             Figure::ExitRelapse(_) => "exit_relapse_rates",
@@ -109,6 +146,10 @@ impl Figure<'_> {
             Figure::CompareFan(_) => "compare_fan",
             Figure::CompareDifferences(_) => "compare_differences",
             Figure::CompareRelapse(_) => "compare_relapse",
+            Figure::SweepLine(d) => &d.name,
+            Figure::SweepHeatmap(d) => &d.name,
+            Figure::Morris(d) => &d.name,
+            Figure::SweepScatter(d) => &d.name,
         }
     }
 
@@ -121,6 +162,10 @@ impl Figure<'_> {
             Figure::CompareFan(d) => compare::fan_title(d),
             Figure::CompareDifferences(d) => compare::differences_title(d),
             Figure::CompareRelapse(d) => compare::relapse_title(d),
+            Figure::SweepLine(d) => sweep::line_title(d),
+            Figure::SweepHeatmap(d) => sweep::heatmap_title(d),
+            Figure::Morris(d) => sweep::morris_title(d),
+            Figure::SweepScatter(d) => sweep::scatter_title(d),
         }
     }
 
@@ -138,6 +183,10 @@ impl Figure<'_> {
             Figure::CompareFan(d) => compare::fan(&body, d),
             Figure::CompareDifferences(d) => compare::differences(&body, d),
             Figure::CompareRelapse(d) => compare::relapse(&body, d),
+            Figure::SweepLine(d) => sweep::line(&body, d),
+            Figure::SweepHeatmap(d) => sweep::heatmap(&body, d),
+            Figure::Morris(d) => sweep::morris(&body, d),
+            Figure::SweepScatter(d) => sweep::scatter(&body, d),
         }
     }
 }

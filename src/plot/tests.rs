@@ -319,3 +319,491 @@ fn scenario_colours_are_hex_and_distinct() {
     assert_eq!(scenario_colour_hex(0), "#0072b2");
     assert_eq!(scenario_colour_hex(8), scenario_colour_hex(0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sweep and sensitivity charts
+
+fn sweep_band(mean: f64) -> Option<SweepBand> {
+    Some(SweepBand {
+        mean,
+        p5: mean * 0.85,
+        p95: mean * 1.15,
+    })
+}
+
+fn numeric_line() -> SweepLineData {
+    SweepLineData {
+        name: "sweep_admin_burden".to_string(),
+        indicator: "Household-years in poverty (household-years)".to_string(),
+        key: "cadres.admin_burden".to_string(),
+        values: SweepValues::Numeric(vec![0.5, 0.0, 0.25, 0.75, 1.0]),
+        bands: vec![
+            sweep_band(5200.0),
+            sweep_band(4100.0),
+            None,
+            sweep_band(5900.0),
+            sweep_band(6400.0),
+        ],
+        replicates: 5,
+        points: 12,
+    }
+}
+
+fn heatmap_data() -> SweepHeatmapData {
+    SweepHeatmapData {
+        name: "heatmap_burden_allocation".to_string(),
+        indicator: "Household-years in poverty (household-years)".to_string(),
+        x_key: "cadres.admin_burden".to_string(),
+        x_values: SweepValues::Numeric(vec![0.0, 0.25, 0.5, 0.75]),
+        y_key: "funding.county_allocation".to_string(),
+        y_values: SweepValues::Categorical(vec!["equal".to_string(), "by need".to_string()]),
+        cells: vec![
+            vec![Some(4012.0), Some(4533.0), Some(5074.0), Some(5611.0)],
+            vec![Some(3650.0), None, Some(4420.0), Some(f64::NAN)],
+        ],
+        replicates: 5,
+    }
+}
+
+fn morris_entry(parameter: &str, mu_star: f64, mu: f64, sigma: f64) -> MorrisEntry {
+    MorrisEntry {
+        parameter: parameter.to_string(),
+        mu_star,
+        mu,
+        sigma,
+    }
+}
+
+fn morris_data() -> MorrisData {
+    MorrisData {
+        name: "morris_sustained_exits".to_string(),
+        indicator: "Sustained exits (households)".to_string(),
+        entries: vec![
+            morris_entry("household.shock_rate", 80.0, -80.0, 30.0),
+            morris_entry("cadres.admin_burden", 240.0, -200.0, 150.0),
+            morris_entry("industry.failure_rate", 15.0, -5.0, 22.0),
+            morris_entry("funding.county_allocation", 410.0, 390.0, 120.0),
+            morris_entry("cadres.knowledge_gain", 160.0, 160.0, 40.0),
+        ],
+        trajectories: 20,
+    }
+}
+
+fn scatter_data(panels: usize, points: usize) -> ScatterData {
+    ScatterData {
+        name: "lhs_sustained_exits".to_string(),
+        indicator: "Sustained exits (households)".to_string(),
+        panels: (0..panels)
+            .map(|p| {
+                let key = format!("section{p}.parameter_{p}");
+                let pts = (0..points)
+                    .map(|k| {
+                        let x = (k as f64 * 0.618 + p as f64 * 0.1).fract();
+                        let noise = ((k * 7919 + p * 31) % 97) as f64 / 97.0;
+                        (
+                            x * (p + 1) as f64,
+                            1000.0 + 400.0 * x * (p as f64 - 3.0) + 800.0 * noise,
+                        )
+                    })
+                    .collect();
+                (key, pts)
+            })
+            .collect(),
+    }
+}
+
+/// `label` as a whole SVG text element's content.
+fn as_text(label: &str) -> String {
+    format!(">\n{label}\n</text>")
+}
+
+/// Whether `label` is drawn as a whole SVG text.
+fn drawn(svg: &str, label: &str) -> bool {
+    svg.contains(&as_text(label))
+}
+
+/// Where `label` is first drawn as a whole SVG text.
+fn text_position(svg: &str, label: &str) -> usize {
+    svg.find(&as_text(label))
+        .unwrap_or_else(|| panic!("{label:?} not drawn as a text"))
+}
+
+#[test]
+fn sweep_line_on_a_numeric_key() {
+    let d = numeric_line();
+    let chart = sweep_line_chart(&d).unwrap();
+    check_coloured(&chart);
+    assert_eq!(chart.name, "sweep_admin_burden");
+    assert!(chart
+        .title
+        .starts_with("Household-years in poverty by cadres.admin_burden"));
+    assert!(chart
+        .title
+        .contains("12 points of the other keys x 5 replicates"));
+    assert!(drawn(&chart.svg, "cadres.admin_burden"), "x axis key");
+    assert!(
+        drawn(&chart.svg, "Household-years in poverty (household-years)"),
+        "y axis indicator with unit"
+    );
+    assert!(drawn(&chart.svg, "NA"), "the missing value is marked");
+    assert!(drawn(&chart.svg, "6,000"), "thousands separators");
+}
+
+#[test]
+fn sweep_line_on_a_categorical_key() {
+    let d = SweepLineData {
+        key: "cadres.assignment".to_string(),
+        values: SweepValues::Categorical(vec!["random".to_string(), "matched".to_string()]),
+        bands: vec![sweep_band(5200.0), sweep_band(4700.0)],
+        points: 1,
+        ..numeric_line()
+    };
+    let chart = sweep_line_chart(&d).unwrap();
+    check_coloured(&chart);
+    assert!(chart.title.contains("5-95% range over 5 replicates)"));
+    for label in ["random", "matched", "cadres.assignment"] {
+        assert!(drawn(&chart.svg, label), "{label}");
+    }
+    assert!(text_position(&chart.svg, "random") < text_position(&chart.svg, "matched"));
+}
+
+#[test]
+fn degenerate_sweep_lines_render() {
+    let base = numeric_line();
+    let cases = [
+        // Nothing swept.
+        SweepLineData {
+            values: SweepValues::Numeric(vec![]),
+            bands: vec![],
+            ..base.clone()
+        },
+        // Every value missing or not a number.
+        SweepLineData {
+            bands: vec![
+                None,
+                sweep_band(f64::NAN),
+                None,
+                sweep_band(f64::INFINITY),
+                None,
+            ],
+            ..base.clone()
+        },
+        SweepLineData {
+            values: SweepValues::Categorical(vec![]),
+            bands: vec![],
+            ..base.clone()
+        },
+    ];
+    for d in &cases {
+        let chart = sweep_line_chart(d).unwrap();
+        check(&chart);
+        assert!(chart.svg.contains("No data"), "{:?}", d.bands);
+    }
+    let odd = [
+        // One value; all equal; a non-finite key value; fewer bands than values; zero values.
+        SweepLineData {
+            values: SweepValues::Numeric(vec![0.3]),
+            bands: vec![sweep_band(10.0)],
+            ..base.clone()
+        },
+        SweepLineData {
+            values: SweepValues::Numeric(vec![1.0, 2.0, f64::NAN, 4.0]),
+            bands: vec![sweep_band(7.0); 4],
+            ..base.clone()
+        },
+        SweepLineData {
+            bands: vec![sweep_band(3.0), sweep_band(0.0)],
+            ..base.clone()
+        },
+        SweepLineData {
+            values: SweepValues::Categorical(vec!["only".to_string()]),
+            bands: vec![Some(SweepBand {
+                mean: 1.0,
+                p5: f64::NAN,
+                p95: f64::NEG_INFINITY,
+            })],
+            ..base
+        },
+    ];
+    for d in &odd {
+        let chart = sweep_line_chart(d).unwrap();
+        check(&chart);
+        assert!(!chart.svg.contains("No data"), "{:?}", d.values);
+    }
+}
+
+#[test]
+fn sweep_heatmap_prints_its_cells() {
+    let chart = sweep_heatmap(&heatmap_data()).unwrap();
+    check_coloured(&chart);
+    assert_eq!(
+        chart.title,
+        "Household-years in poverty by cadres.admin_burden and funding.county_allocation \
+         (mean of 5 replicates)"
+    );
+    for label in [
+        "cadres.admin_burden",
+        "funding.county_allocation",
+        "Household-years in poverty (household-years)",
+        // Cell values, numeric tick labels and categories.
+        "4,012",
+        "5,611",
+        "3,650",
+        "4,420",
+        "0.25",
+        "0.75",
+        "equal",
+        "by need",
+        "NA",
+        "NA: no data",
+    ] {
+        assert!(drawn(&chart.svg, label), "{label}");
+    }
+    // Two missing cells (None and NaN).
+    assert_eq!(chart.svg.matches(&as_text("NA")).count(), 2);
+}
+
+#[test]
+fn heatmap_text_contrasts_with_its_cell() {
+    let d = SweepHeatmapData {
+        x_values: SweepValues::Numeric(vec![10.0, 20.0]),
+        y_values: SweepValues::Numeric(vec![5.0]),
+        cells: vec![vec![Some(0.0), Some(1.0)]],
+        ..heatmap_data()
+    };
+    let chart = sweep_heatmap(&d).unwrap();
+    check_coloured(&chart);
+    // The lowest value sits on dark purple (white text), the highest on yellow (black text).
+    let text_colour = |value: &str| {
+        let at = text_position(&chart.svg, value);
+        let start = chart.svg[..at].rfind("<text").unwrap();
+        chart.svg[start..at].to_string()
+    };
+    assert!(text_colour("0").contains("#FFFFFF"), "{}", text_colour("0"));
+    assert!(text_colour("1").contains("#000000"), "{}", text_colour("1"));
+}
+
+#[test]
+fn degenerate_heatmaps_render() {
+    let base = heatmap_data();
+    let empty = [
+        SweepHeatmapData {
+            cells: vec![vec![None; 4]; 2],
+            ..base.clone()
+        },
+        SweepHeatmapData {
+            x_values: SweepValues::Numeric(vec![]),
+            cells: vec![],
+            ..base.clone()
+        },
+        SweepHeatmapData {
+            cells: vec![vec![Some(f64::NAN), Some(f64::INFINITY)]],
+            ..base.clone()
+        },
+    ];
+    for d in &empty {
+        let chart = sweep_heatmap(d).unwrap();
+        check(&chart);
+        assert!(chart.svg.contains("No data"));
+    }
+    // All cells equal; a single cell; rows shorter than the values; many small cells.
+    let equal = SweepHeatmapData {
+        cells: vec![vec![Some(7.5); 4]; 2],
+        ..base.clone()
+    };
+    let chart = sweep_heatmap(&equal).unwrap();
+    check_coloured(&chart);
+    assert_eq!(chart.svg.matches(&as_text("7.5")).count(), 8);
+    let single = SweepHeatmapData {
+        x_values: SweepValues::Numeric(vec![2.0]),
+        y_values: SweepValues::Numeric(vec![-1.0]),
+        cells: vec![vec![Some(-3.25)]],
+        ..base.clone()
+    };
+    check_coloured(&sweep_heatmap(&single).unwrap());
+    let ragged = SweepHeatmapData {
+        cells: vec![vec![Some(1.0)]],
+        ..base.clone()
+    };
+    check_coloured(&sweep_heatmap(&ragged).unwrap());
+    let big = SweepHeatmapData {
+        x_values: SweepValues::Numeric((0..60).map(|k| k as f64 * 1000.0).collect()),
+        y_values: SweepValues::Numeric((0..40).map(|k| k as f64).collect()),
+        cells: (0..40)
+            .map(|j| (0..60).map(|i| Some((i * j) as f64 * 1234.5)).collect())
+            .collect(),
+        ..base
+    };
+    check_coloured(&sweep_heatmap(&big).unwrap());
+}
+
+#[test]
+fn morris_tornado_is_sorted_by_mu_star() {
+    let chart = morris_chart(&morris_data()).unwrap();
+    check_coloured(&chart);
+    assert!(chart.title.contains("Sustained exits"));
+    assert!(chart.svg.contains(
+        "Elementary effects: change in Sustained exits (households) across the full range of each \
+         parameter; r = 20 trajectories"
+    ) || {
+        // The caption may wrap: check its pieces.
+        ["Elementary effects:", "r = 20 trajectories"]
+            .iter()
+            .all(|p| chart.svg.contains(p))
+    });
+    let order = [
+        "funding.county_allocation",
+        "cadres.admin_burden",
+        "cadres.knowledge_gain",
+        "household.shock_rate",
+        "industry.failure_rate",
+    ];
+    let positions: Vec<usize> = order.iter().map(|l| text_position(&chart.svg, l)).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "labels top to bottom by mu*: {positions:?}"
+    );
+    // Every parameter is labelled twice: a tornado row and a point.
+    for l in order {
+        assert_eq!(chart.svg.matches(&as_text(l)).count(), 2, "{l}");
+    }
+    for legend in ["raises Sustained exits", "lowers Sustained exits", "σ = μ*"] {
+        assert!(chart.svg.contains(legend), "{legend}");
+    }
+    assert!(chart.svg.contains("μ*: mean absolute effect (households)"));
+    assert!(chart.svg.contains("σ: spread of the effects (households)"));
+}
+
+#[test]
+fn morris_labels_long_keys_readably() {
+    let mut d = morris_data();
+    d.entries.push(morris_entry(
+        "a_very_long_section_name.an_extremely_long_parameter_name_for_testing",
+        50.0,
+        50.0,
+        50.0,
+    ));
+    d.entries
+        .push(morris_entry("other.shock_rate", 60.0, 60.0, 10.0));
+    let chart = morris_chart(&d).unwrap();
+    check_coloured(&chart);
+    // Unique last parts lose their section; the shared one keeps it.
+    assert!(drawn(&chart.svg, "admin_burden"));
+    assert!(drawn(&chart.svg, "household.shock_rate"));
+    assert!(drawn(&chart.svg, "other.shock_rate"));
+    // The long key is cut in the middle: both ends stay.
+    let cut = chart
+        .svg
+        .lines()
+        .find(|l| l.starts_with("an_extremely") && l.contains('…'))
+        .expect("the long key is shortened");
+    assert!(cut.ends_with("testing"), "{cut}");
+}
+
+#[test]
+fn degenerate_morris_renders() {
+    let empty = [
+        MorrisData {
+            entries: vec![],
+            ..morris_data()
+        },
+        MorrisData {
+            entries: vec![morris_entry("a.b", f64::NAN, 1.0, 1.0)],
+            trajectories: 1,
+            ..morris_data()
+        },
+    ];
+    for d in &empty {
+        let chart = morris_chart(d).unwrap();
+        check(&chart);
+        assert!(chart.svg.contains("No data"));
+    }
+    let odd = MorrisData {
+        entries: vec![
+            morris_entry("a.zero", 0.0, 0.0, 0.0),
+            morris_entry("a.nan_sigma", 1.0, f64::NAN, f64::NAN),
+            morris_entry("a.inf", f64::INFINITY, 1.0, 1.0),
+            morris_entry("a.big_sigma", 2.0, -2.0, f64::INFINITY),
+        ],
+        ..morris_data()
+    };
+    let chart = morris_chart(&odd).unwrap();
+    check(&chart);
+    assert!(chart.svg.contains("without a value not shown"));
+    let single = MorrisData {
+        entries: vec![morris_entry("only.one", 3.0, 3.0, 0.0)],
+        ..morris_data()
+    };
+    check_coloured(&morris_chart(&single).unwrap());
+    let many = MorrisData {
+        entries: (0..40)
+            .map(|k| morris_entry(&format!("s{}.p{k}", k % 3), k as f64, k as f64 - 20.0, 5.0))
+            .collect(),
+        ..morris_data()
+    };
+    let chart = morris_chart(&many).unwrap();
+    check_coloured(&chart);
+    assert!(chart.svg.contains("largest 20 of 40"));
+}
+
+#[test]
+fn sweep_scatter_shows_at_most_nine_panels() {
+    let chart = sweep_scatter(&scatter_data(4, 60)).unwrap();
+    check_coloured(&chart);
+    assert!(chart.title.contains("Latin hypercube sample, 60 points"));
+    for p in 0..4 {
+        assert!(chart.svg.contains(&format!("section{p}.parameter_{p}")));
+    }
+    assert!(drawn(&chart.svg, "Households"), "the unit on the y axis");
+    let chart = sweep_scatter(&scatter_data(12, 30)).unwrap();
+    check_coloured(&chart);
+    assert!(chart.svg.contains("first 9 of 12 parameters shown"));
+    assert!(chart.svg.contains("section8.parameter_8"));
+    assert!(!chart.svg.contains("section9.parameter_9"));
+}
+
+#[test]
+fn degenerate_scatters_render() {
+    for d in [
+        scatter_data(0, 0),
+        scatter_data(3, 0),
+        ScatterData {
+            panels: vec![(
+                "a.b".to_string(),
+                vec![(f64::NAN, 1.0), (1.0, f64::INFINITY)],
+            )],
+            ..scatter_data(0, 0)
+        },
+    ] {
+        let chart = sweep_scatter(&d).unwrap();
+        check(&chart);
+        assert!(chart.svg.contains("No data"));
+    }
+    // One point; all equal; one panel empty among others.
+    let mut d = scatter_data(3, 1);
+    d.panels[1].1 = vec![(2.0, 5.0); 4];
+    d.panels[2].1.clear();
+    let chart = sweep_scatter(&d).unwrap();
+    check_coloured(&chart);
+    assert!(chart.svg.contains("No data"));
+}
+
+#[test]
+fn sweep_helpers() {
+    use super::sweep::{split_unit, viridis};
+    assert_eq!(
+        split_unit("Sustained exits (households)"),
+        ("Sustained exits", Some("households"))
+    );
+    assert_eq!(
+        split_unit("Income (yuan (2014 prices))"),
+        ("Income", Some("yuan (2014 prices)"))
+    );
+    assert_eq!(split_unit("Gini"), ("Gini", None));
+    assert_eq!(split_unit("(x)"), ("(x)", None));
+    assert_eq!(split_unit(""), ("Indicator", None));
+    assert_eq!(style::hex(viridis(0.0)), "#440154");
+    assert_eq!(style::hex(viridis(1.0)), "#fde725");
+    assert_eq!(viridis(f64::NAN), viridis(0.5));
+    assert_eq!(viridis(-3.0), viridis(0.0));
+}

@@ -227,7 +227,7 @@ impl Walk<'_, '_> {
 
 /// Why a user value could not be taken.
 #[derive(Debug)]
-enum Refusal {
+pub(crate) enum Refusal {
     /// The value has another type than the default.
     WrongType {
         expected: String,
@@ -272,7 +272,7 @@ fn conform(expected: &Value, user: &DeValue<'_>) -> Result<Value, Refusal> {
 }
 
 /// Converts a parsed value to a `toml::Value` without any schema.
-fn to_value(user: &DeValue<'_>) -> Result<Value, Refusal> {
+pub(crate) fn to_value(user: &DeValue<'_>) -> Result<Value, Refusal> {
     Ok(match user {
         DeValue::String(s) => Value::String(s.to_string()),
         DeValue::Integer(i) => Value::Integer(

@@ -46,6 +46,10 @@ use toml::Table;
 
 pub use problem::{Location, Problem, ScenarioError};
 
+pub(crate) use merge::to_value;
+pub(crate) use schema::found_name;
+pub(crate) use text::line_column;
+
 use keypath::{KeyPath, Segment};
 use merge::{merge_root, Origin, Report};
 use problem::Site;
