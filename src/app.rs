@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report_command(&args),
         Command::Bench(args) => crate::bench::run(&args),
         Command::Trace(args) => trace_command(&args),
+        Command::Serve(args) => crate::serve::run(&args),
     }
 }
 
