@@ -42,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Trace(args) => trace_command(&args),
         Command::Sweep(args) => crate::sweep::sweep_command(&args),
         Command::Merge(args) => crate::sweep::merge_command(&args),
+        Command::Serve(args) => crate::serve::run(&args),
     }
 }
 

@@ -45,6 +45,10 @@ pub enum Command {
     /// Merge the finished shards of a sweep (`sweep --shard` or `--slurm`) into sweep.csv,
     /// points.csv and charts, identical to a sweep run whole.
     Merge(MergeArgs),
+    /// Start the classroom web app: a small world the class can watch month by month and
+    /// change with sliders (charts, village view, household stories, A/B mode). Everything is
+    /// built in; it works with no network. Ctrl-C stops it.
+    Serve(ServeArgs),
 }
 
 /// Options of `povsim sweep`.
@@ -101,6 +105,22 @@ pub struct MergeArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Options of `povsim serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0 = any free port; the address is printed on start).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on. The default answers this machine only; use 0.0.0.0 to let the
+    /// students' machines on the classroom network connect.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Most sessions (students' worlds) held at once; when full, the least recently used
+    /// session idle for over 2 minutes is closed, otherwise a new student is asked to retry.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_sessions: u32,
 }
 
 /// Options of `povsim trace`.

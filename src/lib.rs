@@ -3,7 +3,7 @@
 //!
 //! A scenario flows one way: TOML file -> [`scenario`] (validated [`params::Params`]) ->
 //! [`sim::run_replicate`] per replicate (in parallel) -> [`collect`] rows -> [`summary`] ->
-//! [`export`] (CSV, JSON, manifest) and charts.
+//! [`export`] (CSV, JSON, manifest) and charts. [`serve`] is the classroom web app.
 
 pub mod app;
 pub mod bench;
@@ -19,6 +19,7 @@ pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod serve;
 pub mod sim;
 pub mod story;
 pub mod summary;
