@@ -506,7 +506,8 @@ fn year_row(
     let mut histogram = villages
         .par_chunks(chunk_len)
         .map(|chunk| {
-            let mut h = IncomeHistogram::default();
+            let households = chunk.iter().map(|v| v.households.len()).sum();
+            let mut h = IncomeHistogram::for_households(households);
             for v in chunk {
                 let hh = &v.households;
                 for i in 0..hh.len() {
