@@ -112,6 +112,9 @@ fn a_grid_sweep_writes_one_row_per_point_and_replicate_and_bands_per_point() {
         .expect("hash")
         .starts_with("sha256:"));
     assert!(manifest["base_scenario"]["population"]["villages"] == 8);
+    // The base scenario is recorded without any point's swept values (baseline burden 0.5,
+    // not point 0's 0.1).
+    assert_eq!(manifest["base_scenario"]["cadres"]["admin_burden"], 0.5);
     assert!(dir
         .join("charts/heatmap_poverty_household_years.png")
         .exists());

@@ -152,7 +152,8 @@ const OUTPUT_FILES: [&str; 4] = [
 /// `povsim sweep`.
 pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
     let started_at = now_rfc3339();
-    let (plan, point_params) = resolve(&args.sweep).map_err(UserError::from)?;
+    let resolved = resolve(&args.sweep).map_err(UserError::from)?;
+    let (plan, point_params, base) = (resolved.plan, resolved.points, resolved.base);
     let dir = args
         .out
         .clone()
@@ -165,7 +166,6 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
     if args.slurm {
         return write_sbatch(args, &plan, &dir);
     }
-    let base = base_params(&point_params);
     prepare_folder(&dir, &plan, args.force)?;
     if shard.is_none() && is_complete(&dir, &plan)? {
         if !args.quiet {
@@ -519,13 +519,6 @@ pub fn merge_command(args: &MergeArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The base scenario with `[set]` applied (the first point's parameters without its swept
-/// values would need another load; every point shares everything but the swept keys, so the
-/// manifest records the plan's overrides beside the first point's resolved scenario).
-fn base_params(point_params: &[Params]) -> Params {
-    point_params.first().cloned().unwrap_or_default()
 }
 
 /// Read a finished journal or shard file back.

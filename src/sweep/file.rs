@@ -179,8 +179,19 @@ impl Checker<'_> {
     }
 }
 
+/// A resolved sweep file.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The plan: design, points, hash.
+    pub plan: SweepPlan,
+    /// The parameters of every point, by point id.
+    pub points: Vec<Params>,
+    /// The base scenario with `[set]`, seed and replicates applied (no swept values).
+    pub base: Params,
+}
+
 /// Parse, check and resolve a sweep file. `path` is shown in messages and anchors `base`.
-pub fn resolve(path: &Path) -> Result<(SweepPlan, Vec<Params>), SweepError> {
+pub fn resolve(path: &Path) -> Result<Resolved, SweepError> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| SweepError {
         label: label.clone(),
@@ -196,11 +207,7 @@ pub fn resolve(path: &Path) -> Result<(SweepPlan, Vec<Params>), SweepError> {
 }
 
 /// [`resolve`] on text already read; `dir` is the folder `base` is relative to.
-pub fn resolve_text(
-    label: &str,
-    text: &str,
-    dir: &Path,
-) -> Result<(SweepPlan, Vec<Params>), SweepError> {
+pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, SweepError> {
     let mut checker = Checker {
         text,
         problems: Vec::new(),
@@ -489,7 +496,11 @@ pub fn resolve_text(
         order,
         &point_params,
     );
-    Ok((plan, point_params))
+    Ok(Resolved {
+        plan,
+        points: point_params,
+        base: base_params,
+    })
 }
 
 /// A swept key with where it was written.
