@@ -161,8 +161,12 @@ fn run_command(args: &RunArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(&params.name));
     ensure_writable(&target, args.output.force)?;
-    let pool = thread_pool(args.output.threads)?;
-    let bar = progress_bar(months_to_simulate(params), args.output.quiet, &params.name);
+    let pool = thread_pool(args.output.work.threads)?;
+    let bar = progress_bar(
+        months_to_simulate(params),
+        args.output.work.quiet,
+        &params.name,
+    );
     let options = RunOptions {
         per_village: args.per_village,
     };
@@ -317,7 +321,7 @@ fn compare_command(args: &CompareArgs) -> anyhow::Result<()> {
     let replicates = loaded[0].params.simulation.replicates;
     let mut names: Vec<String> = Vec::new();
     for (k, s) in loaded.iter_mut().enumerate() {
-        if !args.output.quiet
+        if !args.output.work.quiet
             && (s.params.simulation.seed != seed || s.params.simulation.replicates != replicates)
             && k > 0
         {
@@ -343,9 +347,9 @@ fn compare_command(args: &CompareArgs) -> anyhow::Result<()> {
         PathBuf::from("outputs").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
     ensure_writable(&target, args.output.force)?;
-    let pool = thread_pool(args.output.threads)?;
+    let pool = thread_pool(args.output.work.threads)?;
     let total: u64 = loaded.iter().map(|s| months_to_simulate(&s.params)).sum();
-    let bar = progress_bar(total, args.output.quiet, "compare");
+    let bar = progress_bar(total, args.output.work.quiet, "compare");
     let mut all_runs = Vec::new();
     for s in &loaded {
         let runs = pool.install(|| run_all_with_progress(&s.params, &|| bar.inc(1)));
@@ -431,7 +435,7 @@ fn finish(dir: ResultsDir, output: &OutputArgs, printed: &str, files: &str) -> a
         crate::report::write(dir.staging())?;
     }
     let written = dir.commit()?;
-    if !output.quiet {
+    if !output.work.quiet {
         print!("{printed}");
         let report = if output.report { ", report.html" } else { "" };
         println!("Results: {}/ ({files}{report})", written.display());

@@ -83,15 +83,12 @@ pub struct SweepArgs {
     /// Run at most N more points, then stop (for time-limited job slots); rerun to continue.
     #[arg(long, value_name = "N")]
     pub max_points: Option<usize>,
-    /// Worker threads (default: all cores). Results are identical at any count.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
+    /// Worker threads and terminal output.
+    #[command(flatten)]
+    pub work: WorkArgs,
     /// Discard earlier results or unfinished work of a different sweep in the folder.
     #[arg(long)]
     pub force: bool,
-    /// Print nothing but errors (and no progress bar).
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Options of `povsim merge`.
@@ -205,21 +202,29 @@ impl OverrideArgs {
     }
 }
 
+/// How the work runs (shared by `run`, `compare` and `sweep`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct WorkArgs {
+    /// Worker threads (default: all cores). Results are identical at any count.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Print nothing but errors (and no progress bar).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// Where results go and how the run behaves (shared by `run` and `compare`).
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// Results folder (default: outputs/<scenario name>, or outputs/compare-<reference>-vs-<others>).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results are identical at any count.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
+    /// Worker threads and terminal output.
+    #[command(flatten)]
+    pub work: WorkArgs,
     /// Replace an existing results folder.
     #[arg(long)]
     pub force: bool,
-    /// Print nothing but errors (and no progress bar).
-    #[arg(long, short)]
-    pub quiet: bool,
     /// Also write report.html into the results folder.
     #[arg(long)]
     pub report: bool,

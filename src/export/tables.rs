@@ -11,6 +11,11 @@ pub fn to_csv<R: Serialize>(rows: impl IntoIterator<Item = R>) -> anyhow::Result
     for row in rows {
         writer.serialize(row)?;
     }
+    csv_bytes(writer)
+}
+
+/// The bytes of a CSV writer writing to memory (flushes it).
+pub fn csv_bytes(writer: csv::Writer<Vec<u8>>) -> anyhow::Result<Vec<u8>> {
     writer
         .into_inner()
         .map_err(|e| anyhow::anyhow!("csv buffer: {e}"))

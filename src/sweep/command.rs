@@ -141,6 +141,37 @@ pub struct SweepManifest {
     pub base_scenario: Params,
 }
 
+impl SweepManifest {
+    /// The manifest of `plan` as `command` (`sweep` or `merge`) writes it; `files` and
+    /// `finished_at` are filled in when the outputs are written.
+    pub fn new(
+        command: &str,
+        plan: &SweepPlan,
+        base_scenario: Params,
+        shards: u32,
+        threads: usize,
+        started_at: String,
+    ) -> SweepManifest {
+        SweepManifest {
+            povsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            command: command.to_string(),
+            command_line: std::env::args().collect(),
+            sweep_source: plan.source.clone(),
+            sweep_hash: plan.hash.clone(),
+            seed: plan.seed,
+            replicates: plan.replicates,
+            points: plan.points.len(),
+            shards,
+            threads,
+            started_at,
+            finished_at: String::new(),
+            files: Vec::new(),
+            plan: plan.clone(),
+            base_scenario,
+        }
+    }
+}
+
 /// Files a finished sweep writes (removed by `--force` before starting again).
 const OUTPUT_FILES: [&str; 4] = [
     "sweep.csv",
@@ -168,7 +199,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
     }
     prepare_folder(&dir, &plan, args.force)?;
     if shard.is_none() && is_complete(&dir, &plan)? {
-        if !args.quiet {
+        if !args.work.quiet {
             println!(
                 "Sweep {} is already complete in {}/ (pass --force to run it again).",
                 plan.name,
@@ -177,7 +208,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let pool = thread_pool(args.threads)?;
+    let pool = thread_pool(args.work.threads)?;
     let mine: Vec<usize> = match shard {
         Some(s) => super::design::shard_points(
             &plan.order.iter().map(|&p| p as usize).collect::<Vec<_>>(),
@@ -192,7 +223,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
             .join(format!("{}.json", s.stem()))
             .exists()
         {
-            if !args.quiet {
+            if !args.work.quiet {
                 println!(
                     "Shard {}/{} of sweep {} is already complete in {}/shards/.",
                     s.index,
@@ -209,7 +240,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
             dir.join("shards")
                 .join(format!("{}-{}.partial.csv", s.stem(), plan.short_hash()))
         }
-        None => dir.join(format!("sweep-{}.partial.csv", plan.short_hash())),
+        None => dir.join(journal_name(&plan)),
     };
     let header = sweep_header(&plan);
     let (journal, done) =
@@ -232,7 +263,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
         }
         _ => 0,
     };
-    if !args.quiet {
+    if !args.work.quiet {
         let share = match shard {
             Some(s) => format!(", shard {}/{}: {} points", s.index, s.count, mine.len()),
             None => String::new(),
@@ -255,7 +286,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
     }
     let bar = progress_bar(
         pending.len() as u64 * u64::from(plan.replicates),
-        args.quiet,
+        args.work.quiet,
         &plan.name,
     );
     let journal = Mutex::new(journal);
@@ -290,7 +321,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
     let rows = read_back(journal.path(), &header, plan.replicates)?;
     drop(journal);
     if left_over > 0 {
-        if !args.quiet {
+        if !args.work.quiet {
             println!(
                 "Stopped after {} points as asked (--max-points); {left_over} left. Run the same command again to continue.",
                 pending.len()
@@ -324,7 +355,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
                 &shards.join(format!("{}.json", s.stem())),
                 &to_json(&record)?,
             )?;
-            if !args.quiet {
+            if !args.work.quiet {
                 println!(
                     "Shard {}/{} done: {} points in {}/shards/. When every shard is done: povsim merge {}",
                     s.index,
@@ -337,27 +368,18 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
             Ok(())
         }
         None => {
-            let manifest = SweepManifest {
-                povsim_version: env!("CARGO_PKG_VERSION").to_string(),
-                command: "sweep".into(),
-                command_line,
-                sweep_source: plan.source.clone(),
-                sweep_hash: plan.hash.clone(),
-                seed: plan.seed,
-                replicates: plan.replicates,
-                points: plan.points.len(),
-                shards: 1,
-                threads: pool.current_num_threads(),
+            let manifest = SweepManifest::new(
+                "sweep",
+                &plan,
+                base,
+                1,
+                pool.current_num_threads(),
                 started_at,
-                finished_at: String::new(),
-                files: Vec::new(),
-                plan: plan.clone(),
-                base_scenario: base,
-            };
+            );
             let files = write_outputs(&dir, &plan, &rows, manifest)?;
             fs::remove_file(&journal_path)
                 .with_context(|| format!("cannot remove {}", journal_path.display()))?;
-            if !args.quiet {
+            if !args.work.quiet {
                 println!("Results: {}/ ({})", dir.display(), files.join(", "));
             }
             Ok(())
@@ -493,23 +515,7 @@ pub fn merge_command(args: &MergeArgs) -> anyhow::Result<()> {
             plan.points.len()
         );
     }
-    let manifest = SweepManifest {
-        povsim_version: env!("CARGO_PKG_VERSION").to_string(),
-        command: "merge".into(),
-        command_line: std::env::args().collect(),
-        sweep_source: plan.source.clone(),
-        sweep_hash: plan.hash.clone(),
-        seed: plan.seed,
-        replicates: plan.replicates,
-        points: plan.points.len(),
-        shards: count,
-        threads: 1,
-        started_at,
-        finished_at: String::new(),
-        files: Vec::new(),
-        plan: plan.clone(),
-        base_scenario: base,
-    };
+    let manifest = SweepManifest::new("merge", &plan, base, count, 1, started_at);
     let files = write_outputs(dir, &plan, &rows, manifest)?;
     if !args.quiet {
         println!(
@@ -567,10 +573,7 @@ fn prepare_folder(dir: &Path, plan: &SweepPlan, force: bool) -> anyhow::Result<(
         }
         for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
             let name = entry?.file_name().to_string_lossy().into_owned();
-            if name.starts_with("sweep-")
-                && name.ends_with(".partial.csv")
-                && name != format!("sweep-{}.partial.csv", plan.short_hash())
-            {
+            if is_journal_name(&name) && name != journal_name(plan) {
                 foreign.push(format!("an unfinished different sweep ({name})"));
             }
         }
@@ -611,6 +614,16 @@ fn prepare_folder(dir: &Path, plan: &SweepPlan, force: bool) -> anyhow::Result<(
     Ok(())
 }
 
+/// The file name of the journal of a sweep run whole.
+fn journal_name(plan: &SweepPlan) -> String {
+    format!("sweep-{}.partial.csv", plan.short_hash())
+}
+
+/// Whether a file name is that of a journal of a sweep run whole (of any sweep).
+fn is_journal_name(name: &str) -> bool {
+    name.starts_with("sweep-") && name.ends_with(".partial.csv")
+}
+
 /// Remove what a sweep writes in `dir` (for `--force`); other files are left alone.
 fn clear_sweep_files(dir: &Path) -> anyhow::Result<()> {
     for name in OUTPUT_FILES {
@@ -632,7 +645,7 @@ fn clear_sweep_files(dir: &Path) -> anyhow::Result<()> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.starts_with("sweep-") && name.ends_with(".partial.csv") {
+        if is_journal_name(&name) {
             fs::remove_file(&path)?;
         }
     }
@@ -769,7 +782,7 @@ fn write_sbatch(args: &SweepArgs, plan: &SweepPlan, dir: &Path) -> anyhow::Resul
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755))?;
     }
-    if !args.quiet {
+    if !args.work.quiet {
         println!(
             "Wrote {} ({} points x {} replicates in {shards} array tasks).\nSubmit: sbatch {}\nThen:   povsim merge {}",
             path.display(),

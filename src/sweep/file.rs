@@ -851,23 +851,7 @@ fn place(
     overrides: &[(String, (usize, usize), String)],
     base_label: &str,
 ) {
-    place_problems(
-        checker,
-        base_problems,
-        error.problems(),
-        overrides,
-        base_label,
-    );
-}
-
-fn place_problems(
-    checker: &mut Checker<'_>,
-    base_problems: &mut Vec<String>,
-    problems: &[scenario::Problem],
-    overrides: &[(String, (usize, usize), String)],
-    base_label: &str,
-) {
-    for problem in problems {
+    for problem in error.problems() {
         match problem.location() {
             Location::Override(text) => {
                 let site = overrides.iter().find(|(t, _, _)| t == text);

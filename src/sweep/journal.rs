@@ -12,6 +12,7 @@ use anyhow::Context;
 use csv::StringRecord;
 
 use super::output::Rows;
+use crate::export::tables::csv_bytes;
 
 /// An open journal.
 #[derive(Debug)]
@@ -114,9 +115,7 @@ pub fn read_rows(bytes: &[u8], header: &[String], replicates: u32) -> Option<Row
 fn header_bytes(header: &[String]) -> anyhow::Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header)?;
-    writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("csv buffer: {e}"))
+    csv_bytes(writer)
 }
 
 fn records_bytes(records: &[StringRecord]) -> anyhow::Result<Vec<u8>> {
@@ -124,9 +123,7 @@ fn records_bytes(records: &[StringRecord]) -> anyhow::Result<Vec<u8>> {
     for r in records {
         writer.write_record(r)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("csv buffer: {e}"))
+    csv_bytes(writer)
 }
 
 /// Write a file completely under a temporary name, sync it, and rename it into place.

@@ -12,6 +12,7 @@ use csv::StringRecord;
 use super::design::{elementary_effects, morris_summary, MorrisStep};
 use super::{FactorKind, Method, SweepPlan};
 use crate::collect::YearRow;
+use crate::export::tables::csv_bytes;
 use crate::params::Params;
 use crate::sim::RunOutput;
 use crate::summary::{run_totals, Band, Indicator};
@@ -125,9 +126,7 @@ pub fn point_rows(plan: &SweepPlan, point: usize, runs: &[RunOutput]) -> anyhow:
         record.extend(run_values(run, &plan.columns).into_iter().map(number_text));
         writer.write_record(&record)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("csv buffer: {e}"))
+    csv_bytes(writer)
 }
 
 /// Finished rows by point id (each point's rows in replicate order).
@@ -142,9 +141,7 @@ pub fn sweep_csv(plan: &SweepPlan, rows: &Rows) -> anyhow::Result<Vec<u8>> {
             writer.write_record(record)?;
         }
     }
-    writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("csv buffer: {e}"))
+    csv_bytes(writer)
 }
 
 /// The replicate values of every indicator column at each point: `[point][column][replicate]`.
@@ -206,9 +203,7 @@ pub fn points_csv(plan: &SweepPlan, bands: &[Vec<Option<Band>>]) -> anyhow::Resu
         }
         writer.write_record(&record)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("csv buffer: {e}"))
+    csv_bytes(writer)
 }
 
 /// Morris elementary effects of one parameter on one end-of-run indicator.
@@ -321,7 +316,5 @@ pub fn sensitivity_csv(effects: &[Effect]) -> anyhow::Result<Vec<u8>> {
             e.effects.to_string(),
         ])?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("csv buffer: {e}"))
+    csv_bytes(writer)
 }
