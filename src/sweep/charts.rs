@@ -4,7 +4,7 @@
 //! - Latin hypercube: for each headline indicator, the point means against each parameter;
 //! - Morris: for each headline indicator, the tornado of mu* and the mu*-sigma plot.
 
-use super::output::{values_by_point, Effect, Rows, HEADLINE, TOTALS};
+use super::output::{Effect, HEADLINE, TOTALS};
 use super::{FactorKind, Method, SweepPlan};
 use crate::plot::{
     morris_chart, sweep_heatmap, sweep_line_chart, sweep_scatter, Chart, MorrisData, MorrisEntry,
@@ -23,9 +23,14 @@ pub fn headline_label(indicator: &str) -> &'static str {
     }
 }
 
-/// The charts of a sweep.
-pub fn charts(plan: &SweepPlan, rows: &Rows, effects: &[Effect]) -> anyhow::Result<Vec<Chart>> {
-    let values = values_by_point(plan, rows);
+/// The charts of a sweep, from the replicate values of every point (`values[point][column]`,
+/// see [`super::output::values_by_point`]), their bands and the Morris effects.
+pub fn charts(
+    plan: &SweepPlan,
+    values: &[Vec<Vec<f64>>],
+    bands: &[Vec<Option<Band>>],
+    effects: &[Effect],
+) -> anyhow::Result<Vec<Chart>> {
     let mut out = Vec::new();
     for indicator in &TOTALS[..HEADLINE] {
         let Some(column) = plan.columns.iter().position(|c| c == indicator) else {
@@ -33,7 +38,7 @@ pub fn charts(plan: &SweepPlan, rows: &Rows, effects: &[Effect]) -> anyhow::Resu
         };
         let label = headline_label(indicator).to_string();
         match plan.method {
-            Method::Grid => grid_charts(plan, &values, column, indicator, &label, &mut out)?,
+            Method::Grid => grid_charts(plan, values, column, indicator, &label, &mut out)?,
             Method::Lhs => out.push(sweep_scatter(&ScatterData {
                 name: format!("scatter_{indicator}"),
                 indicator: label,
@@ -45,10 +50,10 @@ pub fn charts(plan: &SweepPlan, rows: &Rows, effects: &[Effect]) -> anyhow::Resu
                         let points = plan
                             .points
                             .iter()
-                            .zip(&values)
-                            .filter_map(|(p, v)| {
+                            .zip(bands)
+                            .filter_map(|(p, b)| {
                                 let x = p.values[k].parse::<f64>().ok()?;
-                                Band::of(v[column].iter().copied()).map(|b| (x, b.mean))
+                                b[column].as_ref().map(|b| (x, b.mean))
                             })
                             .collect();
                         (f.key.clone(), points)

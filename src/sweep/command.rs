@@ -20,7 +20,7 @@ use super::file::resolve;
 use super::journal::{read_rows, write_synced, Journal};
 use super::output::{
     morris_effects, point_bands, point_rows, points_csv, sensitivity_csv, sweep_csv, sweep_header,
-    Rows,
+    values_by_point, Rows,
 };
 use super::SweepPlan;
 use crate::app::{check_invariants, progress_bar, thread_pool, to_json};
@@ -659,7 +659,8 @@ fn write_outputs(
     rows: &Rows,
     mut manifest: SweepManifest,
 ) -> anyhow::Result<Vec<String>> {
-    let bands = point_bands(plan, rows);
+    let values = values_by_point(plan, rows);
+    let bands = point_bands(&values);
     let effects = morris_effects(plan, &bands);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("sweep.csv".into(), sweep_csv(plan, rows)?),
@@ -668,7 +669,7 @@ fn write_outputs(
     if plan.method == super::Method::Morris {
         files.push(("sensitivity.csv".into(), sensitivity_csv(&effects)?));
     }
-    for chart in super::charts::charts(plan, rows, &effects)? {
+    for chart in super::charts::charts(plan, &values, &bands, &effects)? {
         files.push((format!("charts/{}.png", chart.name), chart.png));
         files.push((format!("charts/{}.svg", chart.name), chart.svg.into_bytes()));
     }

@@ -164,11 +164,16 @@ pub fn values_by_point(plan: &SweepPlan, rows: &Rows) -> Vec<Vec<Vec<f64>>> {
         .collect()
 }
 
-/// Mean and 5-95% band of every indicator at every point.
-pub fn point_bands(plan: &SweepPlan, rows: &Rows) -> Vec<Vec<Option<Band>>> {
-    values_by_point(plan, rows)
-        .into_iter()
-        .map(|columns| columns.into_iter().map(Band::of).collect())
+/// Mean and 5-95% band of every indicator at every point, from [`values_by_point`].
+pub fn point_bands(values: &[Vec<Vec<f64>>]) -> Vec<Vec<Option<Band>>> {
+    values
+        .iter()
+        .map(|columns| {
+            columns
+                .iter()
+                .map(|v| Band::of(v.iter().copied()))
+                .collect()
+        })
         .collect()
 }
 
