@@ -529,8 +529,9 @@ impl IncomeHistogram {
             }
             Bins::Sparse(values) => {
                 // A stable sort by bin keeps arrival order within a bin, so each bin's sum is
-                // added in the same order as the dense bins add it.
-                values.sort_by_key(|&x| x as u32);
+                // added in the same order as the dense bins add it. Radix sort: the keys are
+                // small integers, and a comparison sort here cost a tenth of a small run.
+                radsort::sort_by_key(values, |&x| x as u32);
                 let mut i = 0;
                 while i < values.len() {
                     let bin = values[i] as u32;

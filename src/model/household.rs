@@ -140,20 +140,12 @@ impl Households {
 
     /// Labourers at home (not migrant, not in a local job).
     pub fn at_home(&self, i: usize) -> u8 {
-        self.state[i]
-            .labour
-            .saturating_sub(self.state[i].migrants)
-            .saturating_sub(u8::from(self.state[i].job > 0))
-    }
-
-    /// Whether the household can take migrant work (skill and motivation above threshold).
-    pub fn can_migrate(&self, i: usize, threshold: f32) -> bool {
-        self.skill[i] > threshold && self.motivation[i] > threshold
+        self.state[i].at_home()
     }
 
     /// Whether the household qualifies for dibao: no labour, or a chronic illness.
     pub fn dibao_eligible(&self, i: usize) -> bool {
-        self.state[i].labour == 0 || self.state[i].flags & flag::CHRONIC != 0
+        self.state[i].dibao_eligible()
     }
 
     /// Truly poor: rolling income below the line, or a guarantee missing.
@@ -213,7 +205,7 @@ impl Households {
             let motivation = motivation_dist.sample(rng) as f32;
             let assets = assets_dist.sample(rng) as f32;
             let mut migrants = 0u8;
-            if skill > threshold && motivation > threshold {
+            if can_migrate(skill, motivation, threshold) {
                 for _ in 0..labour {
                     if rng.random::<f64>() >= stay_share {
                         migrants += 1;
@@ -297,13 +289,11 @@ impl Households {
     /// Whether an exited household is still within its post-exit support period.
     #[inline(always)]
     fn within_support(&self, i: usize, t: u32, support_months: u32) -> bool {
-        self.state[i].flags & flag::EXITED != 0
-            && t < u32::from(self.state[i].exit_month).saturating_add(support_months)
+        self.state[i].within_support(t, support_months)
     }
 
-    /// This month's own income (before dibao and monitoring assistance), yuan per month.
-    /// `out_of_pocket` is medical cost not covered by assets this month; `within_support` is
-    /// [`Households::within_support`], computed once by the caller.
+    /// This month's own income (before dibao and monitoring assistance), yuan per month; see
+    /// [`own_income`].
     #[inline(always)]
     fn own_income(
         &self,
@@ -312,49 +302,93 @@ impl Households {
         out_of_pocket: f32,
         within_support: bool,
     ) -> f32 {
-        let f = self.state[i].flags;
-        let ill = ctx.t < u32::from(self.state[i].ill_until);
-        let mut home = self.at_home(i);
-        let mut migrants = self.state[i].migrants;
-        let mut job = u8::from(self.state[i].job > 0);
-        if ill {
-            if home > 0 {
-                home -= 1;
-            } else if migrants > 0 {
-                migrants -= 1;
-            } else {
-                job = job.saturating_sub(1);
-            }
-        }
-        let relocated = f & flag::RELOCATED != 0;
-        let farm_factor = if relocated {
-            ctx.farm_per_labourer_month * 0.5
-        } else {
-            ctx.farm_per_labourer_month
-        };
-        let farm = farm_factor * f32::from(home) * (0.8 + 0.4 * self.skill[i]);
-        let remit = if relocated {
-            ctx.remittance_relocated
-        } else {
-            ctx.remittance
-        } * f32::from(migrants);
-        let wage = ctx.local_wage * f32::from(job);
-        let registered = f & flag::REGISTERED != 0;
-        let dividend = if registered || within_support {
-            ctx.dividend_per_household
-        } else {
-            0.0
-        };
-        let coverage = ctx.coverage(enhanced_cover(f, within_support));
-        let chronic = if f & flag::CHRONIC != 0 {
-            ctx.chronic_care_month * (1.0 - coverage)
-        } else {
-            0.0
-        };
-        ctx.other_income_pc * f32::from(self.state[i].size) + farm + remit + wage + dividend
-            - chronic
-            - out_of_pocket
+        own_income(
+            &self.state[i],
+            self.skill[i],
+            ctx,
+            out_of_pocket,
+            within_support,
+        )
     }
+}
+
+impl HouseholdState {
+    /// Labourers at home (not migrant, not in a local job).
+    #[inline(always)]
+    pub fn at_home(&self) -> u8 {
+        self.labour
+            .saturating_sub(self.migrants)
+            .saturating_sub(u8::from(self.job > 0))
+    }
+
+    /// Whether an exited household is still within its post-exit support period at month `t`.
+    #[inline(always)]
+    pub fn within_support(&self, t: u32, support_months: u32) -> bool {
+        self.flags & flag::EXITED != 0
+            && t < u32::from(self.exit_month).saturating_add(support_months)
+    }
+
+    /// Whether the household qualifies for dibao: no labour, or a chronic illness.
+    #[inline(always)]
+    pub fn dibao_eligible(&self) -> bool {
+        self.labour == 0 || self.flags & flag::CHRONIC != 0
+    }
+}
+
+/// A household's own income this month (before dibao and monitoring assistance), yuan per
+/// month, from its state `s` and `skill`. `out_of_pocket` is medical cost not covered by
+/// assets this month; `within_support` is [`HouseholdState::within_support`], computed once by
+/// the caller.
+#[inline(always)]
+fn own_income(
+    s: &HouseholdState,
+    skill: f32,
+    ctx: &MonthContext,
+    out_of_pocket: f32,
+    within_support: bool,
+) -> f32 {
+    let f = s.flags;
+    let ill = ctx.t < u32::from(s.ill_until);
+    let mut home = s.at_home();
+    let mut migrants = s.migrants;
+    let mut job = u8::from(s.job > 0);
+    if ill {
+        if home > 0 {
+            home -= 1;
+        } else if migrants > 0 {
+            migrants -= 1;
+        } else {
+            job = job.saturating_sub(1);
+        }
+    }
+    let relocated = f & flag::RELOCATED != 0;
+    let farm_factor = if relocated {
+        ctx.farm_per_labourer_month * 0.5
+    } else {
+        ctx.farm_per_labourer_month
+    };
+    let farm = farm_factor * f32::from(home) * (0.8 + 0.4 * skill);
+    let remit = if relocated {
+        ctx.remittance_relocated
+    } else {
+        ctx.remittance
+    } * f32::from(migrants);
+    let wage = ctx.local_wage * f32::from(job);
+    let registered = f & flag::REGISTERED != 0;
+    let dividend = if registered || within_support {
+        ctx.dividend_per_household
+    } else {
+        0.0
+    };
+    let coverage = ctx.coverage(enhanced_cover(f, within_support));
+    let chronic = if f & flag::CHRONIC != 0 {
+        ctx.chronic_care_month * (1.0 - coverage)
+    } else {
+        0.0
+    };
+    ctx.other_income_pc * f32::from(s.size) + farm + remit + wage + dividend
+        - chronic
+        - out_of_pocket
 }
 
 impl HouseholdTally {
@@ -417,6 +451,12 @@ impl HouseholdTally {
 fn enhanced_cover(flags: u16, within_support: bool) -> bool {
     flags & flag::MEDICAL_INSURED != 0
         && (flags & (flag::REGISTERED | flag::MONITORED) != 0 || within_support)
+}
+
+/// Whether a household can take migrant work: skill and motivation above `threshold`.
+#[inline(always)]
+fn can_migrate(skill: f32, motivation: f32, threshold: f32) -> bool {
+    skill > threshold && motivation > threshold
 }
 
 /// A month's household income as whole yuan in the history's range (0-65,535 a month).
@@ -560,41 +600,95 @@ pub fn step_households(
     tally: &mut HouseholdTally,
     sustained_loss: &mut [u32],
 ) {
+    let slot = (ctx.t % 12) as usize;
+    let Households {
+        state,
+        skill,
+        motivation,
+        assets,
+        income_by_month,
+        income_sum,
+    } = hh;
+    let columns = Columns {
+        state,
+        skill,
+        motivation,
+        assets,
+        month_income: &mut income_by_month[slot],
+        income_sum,
+    };
+    step_columns(columns, ctx, rng, tally, sustained_loss);
+}
+
+/// The columns one monthly step reads and writes, borrowed apart so that the compiler knows
+/// they do not overlap (each household's values stay in registers between its loads and its
+/// stores, instead of being re-read after every store to another column).
+struct Columns<'a> {
+    state: &'a mut [HouseholdState],
+    skill: &'a [f32],
+    motivation: &'a [f32],
+    assets: &'a mut [f32],
+    /// This calendar month's slot of the income history (it holds the value of 12 months ago).
+    month_income: &'a mut [u16],
+    income_sum: &'a mut [u32],
+}
+
+/// The monthly step over the columns. Each household is read once into locals, advanced, and
+/// written back once.
+#[inline(never)]
+fn step_columns(
+    columns: Columns<'_>,
+    ctx: &MonthContext,
+    rng: &mut Stream,
+    tally: &mut HouseholdTally,
+    sustained_loss: &mut [u32],
+) {
+    let n = columns.state.len();
+    // Equal lengths, stated once, so the loop below runs without bounds checks.
+    let state = &mut columns.state[..n];
+    let skill = &columns.skill[..n];
+    let motivation = &columns.motivation[..n];
+    let assets = &mut columns.assets[..n];
+    let month_income = &mut columns.month_income[..n];
+    let income_sum = &mut columns.income_sum[..n];
     // Counters accumulate in a local (kept in registers), merged into `tally` at the end.
     let mut acc = HouseholdTally::default();
     let t = ctx.t;
-    let slot = (t % 12) as usize;
     let mut budget = ctx.assistance_budget;
-    for i in 0..hh.len() {
-        let size = f32::from(hh.state[i].size);
+    for i in 0..n {
+        let s = &mut state[i];
+        let mut wealth = assets[i];
+        let size = f32::from(s.size);
         // Illness: a waiting time, drawn again only when an episode happens.
         let mut shocked = ctx.disaster_now;
         let mut out_of_pocket = 0.0f32;
-        if u32::from(hh.state[i].next_illness) == t {
+        if u32::from(s.next_illness) == t {
             shocked = true;
             acc.illness_episodes += 1;
-            hh.state[i].ill_until =
-                (t + u32::from(ctx.illness_months)).min(u32::from(NEVER) - 1) as u16;
-            let coverage = ctx.coverage(hh.enhanced_coverage(i, t, ctx.support_months));
+            s.ill_until = (t + u32::from(ctx.illness_months)).min(u32::from(NEVER) - 1) as u16;
+            let coverage = ctx.coverage(enhanced_cover(
+                s.flags,
+                s.within_support(t, ctx.support_months),
+            ));
             let cost = ctx.illness_cost * (1.0 - coverage);
-            let from_assets = cost.min(hh.assets[i].max(0.0));
-            hh.assets[i] -= from_assets;
+            let from_assets = cost.min(wealth.max(0.0));
+            wealth -= from_assets;
             out_of_pocket = cost - from_assets;
-            let rate = if hh.state[i].flags & flag::CHRONIC != 0 {
+            let rate = if s.flags & flag::CHRONIC != 0 {
                 ctx.chronic_illness_rate
             } else {
                 ctx.illness_rate
             };
-            hh.state[i].next_illness = illness_wait(t, rate, rng);
+            s.next_illness = illness_wait(t, rate, rng);
         }
         // Migration: one draw decides a departure or a return.
-        let home = hh.at_home(i);
-        let migrants = hh.state[i].migrants;
+        let home = s.at_home();
+        let migrants = s.migrants;
         if home > 0 || migrants > 0 {
             let u: f32 = rng.random();
             let mut leave = 0.0;
-            if home > 0 && hh.can_migrate(i, ctx.migration_threshold) {
-                let boost = if hh.state[i].flags & flag::RELOCATED != 0 {
+            if home > 0 && can_migrate(skill[i], motivation[i], ctx.migration_threshold) {
+                let boost = if s.flags & flag::RELOCATED != 0 {
                     ctx.relocated_migration_boost
                 } else {
                     1.0
@@ -603,63 +697,62 @@ pub fn step_households(
             }
             let back = ctx.return_rate * f32::from(migrants) + ctx.macro_return_share;
             if u < leave {
-                hh.state[i].migrants += 1;
+                s.migrants += 1;
             } else if migrants > 0 && u > 1.0 - back.min(1.0 - leave) {
-                hh.state[i].migrants -= 1;
+                s.migrants -= 1;
                 shocked = true;
             }
         }
-        acc.migrants += u32::from(hh.state[i].migrants);
+        acc.migrants += u32::from(s.migrants);
 
         // Income.
-        let within_support = hh.within_support(i, t, ctx.support_months);
-        let own = hh.own_income(i, ctx, out_of_pocket, within_support);
+        let within_support = s.within_support(t, ctx.support_months);
+        let own = own_income(s, skill[i], ctx, out_of_pocket, within_support);
         let mut income = own;
-        let f = hh.state[i].flags;
+        let f = s.flags;
         // Dibao is means-tested social assistance: it tops up enrolled, eligible households
         // whatever their register status ("the last line of defence").
-        if f & flag::DIBAO != 0 && hh.dibao_eligible(i) {
+        if f & flag::DIBAO != 0 && s.dibao_eligible() {
             let top_up = (ctx.dibao_month * size - own).max(0.0);
             income += top_up;
             acc.dibao_paid += f64::from(top_up);
         }
         if income < 0.0 {
-            hh.assets[i] += income;
+            wealth += income;
             income = 0.0;
         }
-        let mut month_income = whole_yuan(income);
-        let mut sum =
-            hh.income_sum[i] - u32::from(hh.income_by_month[slot][i]) + u32::from(month_income);
+        let mut this_month = whole_yuan(income);
+        let mut sum = income_sum[i] - u32::from(month_income[i]) + u32::from(this_month);
         // Monitoring assistance: a flagged household whose support works is topped up so its
         // rolling income stays at the line.
         if f & flag::MONITORED != 0 && f & flag::SUPPORT_WORKS != 0 {
             let needed = (ctx.line * size).ceil() - sum as f32;
             if needed > 0.0 && budget >= f64::from(needed) {
-                let topped = whole_yuan(f32::from(month_income) + needed);
-                let pay = topped - month_income;
+                let topped = whole_yuan(f32::from(this_month) + needed);
+                let pay = topped - this_month;
                 sum += u32::from(pay);
-                month_income = topped;
+                this_month = topped;
                 budget -= f64::from(pay);
                 acc.assistance_paid += f64::from(pay);
             }
         }
-        hh.income_by_month[slot][i] = month_income;
-        hh.income_sum[i] = sum;
-        hh.assets[i] += ctx.saving_rate * f32::from(month_income);
+        month_income[i] = this_month;
+        income_sum[i] = sum;
+        assets[i] = wealth + ctx.saving_rate * f32::from(this_month);
         let pc = sum as f32 / size;
         acc.income_pc_sum += f64::from(pc);
 
         // Status transitions.
         let below = pc < ctx.line;
         let was_below = f & flag::BELOW_LINE != 0;
-        let mut f = hh.state[i].flags;
+        let mut f = f;
         if f & flag::REGISTERED == 0 {
             if f & flag::EXITED != 0 {
                 if below && !was_below && f & flag::IN_RELAPSE == 0 {
                     acc.relapses += 1;
                     f |= flag::IN_RELAPSE;
-                    hh.state[i].relapsed_count = hh.state[i].relapsed_count.saturating_add(1);
-                    let exit = u32::from(hh.state[i].exit_month);
+                    s.relapsed_count = s.relapsed_count.saturating_add(1);
+                    let exit = u32::from(s.exit_month);
                     if f & flag::TRUE_EXIT != 0 && t <= exit + 24 {
                         // Counted once per exit: a second relapse of the same exit is not a
                         // second lost sustained exit.
@@ -695,7 +788,7 @@ pub fn step_households(
         } else {
             f &= !flag::BELOW_LINE;
         }
-        hh.state[i].flags = f;
+        s.flags = f;
 
         // Tallies.
         acc.count_stocks(f, below || f & flag::GUARANTEES != flag::GUARANTEES);
