@@ -84,7 +84,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     println!("povsim bench: {} villages, {households} households, {} months, {} replicate(s), {threads} thread(s)",
         params.population.villages, params.simulation.months, params.simulation.replicates);
     println!("  household-months          {simulated}");
-    println!("  wall time                 {total_seconds:.2} s (initialisation about {init_seconds:.2} s per replicate)");
+    println!("  wall time                 {total_seconds:.3} s (initialisation about {init_seconds:.3} s per replicate)");
     println!(
         "  throughput                {:.1} million household-months/s (whole run)",
         simulated as f64 / total_seconds / 1e6
