@@ -541,8 +541,9 @@ fn can_migrate(skill: f32, motivation: f32, threshold: f32) -> bool {
 /// A month's household income as whole yuan in the history's range (0-65,535 a month).
 #[inline]
 pub fn whole_yuan(income: f32) -> u16 {
-    // Rounds half up; the float-to-int cast saturates (and maps NaN to 0).
-    (income + 0.5).clamp(0.0, f32::from(u16::MAX)) as u16
+    // Rounds half up. The float-to-int cast saturates to 0-65,535 (and maps NaN to 0), so it
+    // is the clamp to the history's range: no separate clamp needed.
+    (income + 0.5) as u16
 }
 
 /// Month of the next illness episode after `t`: an exponential waiting time with `rate_per_year`.
@@ -919,6 +920,29 @@ mod tests {
         );
         assert_eq!((tally.registered, tally.dividend_recipients), (1, 1));
         assert_eq!(tally.monitored, 0);
+    }
+
+    #[test]
+    fn whole_yuan_rounds_half_up_and_saturates_to_the_history_range() {
+        let cases = [
+            (-1e9, 0),
+            (-0.6, 0),
+            (-0.4, 0),
+            (0.0, 0),
+            (0.49, 0),
+            (0.5, 1),
+            (2.5, 3),
+            (1234.4, 1234),
+            (65_534.5, 65_535),
+            (65_535.0, 65_535),
+            (1e12, 65_535),
+            (f32::INFINITY, 65_535),
+            (f32::NEG_INFINITY, 0),
+            (f32::NAN, 0),
+        ];
+        for (income, expected) in cases {
+            assert_eq!(whole_yuan(income), expected, "{income}");
+        }
     }
 
     #[test]
