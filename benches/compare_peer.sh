@@ -2,13 +2,13 @@
 # povsim and its Mesa peer side by side on the same scenario, one thread each: prints the speed
 # ratio (household-months per second) and whether the poverty trajectories agree.
 #
-#   benches/compare_peer.sh [--replicates R] [--seeds S] [--bench-repeats B] [--mesa-villages N]
-#                           [--scenario FILE] [--tol-se K] [--keep DIR]
+#   benches/compare_peer.sh [--replicates R] [--seeds S] [--mesa-villages N] [--scenario FILE]
+#                           [--tol-se K] [--keep DIR]
 #
 # Defaults: scenarios/peer_core.toml (20 villages x ~300 households x 84 months), povsim 40
-# replicates timed B = 5 times, Mesa peer 5 seeds at the SAME size (set --mesa-villages to run
-# the peer on fewer villages of the same structure; speed is per household-month, so the ratio
-# stays comparable). Both sides are pooled alike: all household-months over all model seconds.
+# replicates, Mesa peer 5 seeds at the SAME size (set --mesa-villages to run the peer on fewer
+# villages of the same structure; speed is per household-month, so the ratio stays comparable).
+# Each Mesa seed is followed by one timed povsim run; the verdict uses the median of these pairs.
 # Environment: PEER_VENV (virtualenv for the peer, default ~/.cache/povsim-mesa-venv, created
 # and filled from benches/peers/mesa/requirements.txt when missing), POVSIM_BIN (use this
 # binary instead of building target/release/povsim), PYTHON (interpreter to build the venv,
@@ -21,7 +21,6 @@ PEER_DIR="$ROOT/benches/peers/mesa"
 SCENARIO="$ROOT/scenarios/peer_core.toml"
 REPLICATES=40
 SEEDS=5
-BENCH_REPEATS=5
 MESA_VILLAGES=""
 TOL_SE=2
 KEEP=""
@@ -33,7 +32,6 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --replicates) REPLICATES=$2; shift 2 ;;
     --seeds) SEEDS=$2; shift 2 ;;
-    --bench-repeats) BENCH_REPEATS=$2; shift 2 ;;
     --mesa-villages) MESA_VILLAGES=$2; shift 2 ;;
     --scenario) SCENARIO=$2; shift 2 ;;
     --tol-se) TOL_SE=$2; shift 2 ;;
@@ -86,43 +84,36 @@ t0=$(now)
 t1=$(now)
 POVSIM_S=$(elapsed "$t0" "$t1")
 
-# 4b. povsim's model time alone (initialisation and steps, no output), same scenario and
-#     replicates, one thread: the like-for-like figure for the Mesa peer's model time. Run
-#     BENCH_REPEATS times and pooled like the Mesa seeds below (all household-months over all
-#     seconds): one run of povsim lasts well under a second, and a single short sample is at
-#     the mercy of whatever else the machine is doing in that second.
-echo "== povsim bench: model time, 1 thread, $BENCH_REPEATS runs" >&2
-pooled_hm=0
-pooled_s=0
-for r in $(seq 1 "$BENCH_REPEATS"); do
-  out=$("$POVSIM" bench --scenario "$WORK/resolved.toml" --replicates "$REPLICATES" --threads 1)
-  hm=$(awk '/household-months/ {print $2; exit}' <<<"$out")
-  s=$(awk '/wall time/ {print $3; exit}' <<<"$out")
-  echo "povsim bench: run $r: $hm household-months in $s s: $(awk -v h="$hm" -v s="$s" 'BEGIN { printf "%\047.0f", h / s }') household-months/s" >&2
-  pooled_hm=$(awk -v a="$pooled_hm" -v b="$hm" 'BEGIN { printf "%.0f", a + b }')
-  pooled_s=$(awk -v a="$pooled_s" -v b="$s" 'BEGIN { printf "%.6f", a + b }')
-done
-POVSIM_MODEL_RATE=$(awk -v h="$pooled_hm" -v s="$pooled_s" 'BEGIN { printf "%.0f", h / s }')
-
-# 5. The Mesa peer, S seeds one after the other (one thread).
+# 5. The Mesa peer's S seeds, each followed by one timed run of povsim's model alone
+#    (`povsim bench`: initialisation and steps, no output; same scenario and replicates), one
+#    thread each. Interleaved so that both sides run under the same conditions: this machine's
+#    speed drifts from minute to minute with its other tenants, and one sub-second povsim
+#    sample taken at another time swung the ratio from 74x to 138x between back-to-back runs.
 mesa_args=(--scenario "$WORK/resolved.toml")
 if [ -n "$MESA_VILLAGES" ]; then mesa_args+=(--villages "$MESA_VILLAGES"); fi
 csvs=()
 timings=()
-echo "== Mesa peer: $SEEDS seeds, 1 thread" >&2
-t0=$(now)
+MESA_S=0
+: > "$WORK/povsim_bench.txt"
+echo "== Mesa peer: $SEEDS seeds, each followed by a povsim bench run, 1 thread each" >&2
 for s in $(seq 1 "$SEEDS"); do
+  t0=$(now)
   "$PY" "$PEER_DIR/povsim_mesa.py" "${mesa_args[@]}" --seed "$s" \
     --out "$WORK/mesa_$s.csv" --timing "$WORK/mesa_$s.json"
+  t1=$(now)
+  MESA_S=$(awk -v a="$MESA_S" -v b="$(elapsed "$t0" "$t1")" 'BEGIN { printf "%.4f", a + b }')
   csvs+=("$WORK/mesa_$s.csv")
   timings+=("$WORK/mesa_$s.json")
+  out=$("$POVSIM" bench --scenario "$WORK/resolved.toml" --replicates "$REPLICATES" --threads 1)
+  hm=$(awk '/household-months/ {print $2; exit}' <<<"$out")
+  secs=$(awk '/wall time/ {print $3; exit}' <<<"$out")
+  echo "$hm $secs" >> "$WORK/povsim_bench.txt"
+  echo "povsim bench: run $s: $hm household-months in $secs s: $(awk -v h="$hm" -v t="$secs" 'BEGIN { printf "%.0f", h / t }') household-months/s" >&2
 done
-t1=$(now)
-MESA_S=$(elapsed "$t0" "$t1")
 
 # 6. Speed ratio and agreement table.
 "$PY" "$PEER_DIR/compare.py" --povsim-dir "$WORK/povsim" --povsim-seconds "$POVSIM_S" \
-  --povsim-model-rate "$POVSIM_MODEL_RATE" \
+  --povsim-bench "$WORK/povsim_bench.txt" \
   --mesa-csv "${csvs[@]}" --mesa-timing "${timings[@]}" --mesa-process-seconds "$MESA_S" \
   --tol-se "$TOL_SE"
 echo
