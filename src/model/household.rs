@@ -153,17 +153,6 @@ impl Households {
         self.income_pc(i) < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
     }
 
-    /// Whether the enhanced medical package for the poor (basic insurance plus critical-illness
-    /// insurance and medical assistance: `coverage_insured`) applies: enrolled, and registered,
-    /// monitored or within post-exit support. Everyone else has the basic scheme
-    /// (`coverage_uninsured`).
-    pub fn enhanced_coverage(&self, i: usize, t: u32, support_months: u32) -> bool {
-        enhanced_cover(
-            self.state[i].flags,
-            self.within_support(i, t, support_months),
-        )
-    }
-
     /// Draw `n` households' attributes (MODEL.md section 5). Income is not drawn: it follows
     /// from these attributes, see [`Households::settle_initial_income`].
     pub fn draw(n: usize, params: &Params, rng: &mut Stream) -> Households {
@@ -246,8 +235,14 @@ impl Households {
     /// attributes imply, then draw the guarantee gaps of the poorer households.
     pub fn settle_initial_income(&mut self, ctx: &MonthContext, rng: &mut Stream) {
         for i in 0..self.len() {
-            let supported = self.within_support(i, ctx.t, ctx.support_months);
-            let income = whole_yuan(self.own_income(i, ctx, 0.0, supported));
+            let supported = self.state[i].within_support(ctx.t, ctx.support_months);
+            let income = whole_yuan(own_income(
+                &self.state[i],
+                self.skill[i],
+                ctx,
+                0.0,
+                supported,
+            ));
             for month in self.income_by_month.iter_mut() {
                 month[i] = income;
             }
@@ -284,31 +279,6 @@ impl Households {
                 self.state[i].flags = f;
             }
         }
-    }
-
-    /// Whether an exited household is still within its post-exit support period.
-    #[inline(always)]
-    fn within_support(&self, i: usize, t: u32, support_months: u32) -> bool {
-        self.state[i].within_support(t, support_months)
-    }
-
-    /// This month's own income (before dibao and monitoring assistance), yuan per month; see
-    /// [`own_income`].
-    #[inline(always)]
-    fn own_income(
-        &self,
-        i: usize,
-        ctx: &MonthContext,
-        out_of_pocket: f32,
-        within_support: bool,
-    ) -> f32 {
-        own_income(
-            &self.state[i],
-            self.skill[i],
-            ctx,
-            out_of_pocket,
-            within_support,
-        )
     }
 }
 
@@ -524,8 +494,11 @@ impl StockTable {
     }
 }
 
-/// The enhanced medical package applies: enrolled, and registered, monitored or within post-exit
-/// support (`within_support`, see [`Households::within_support`]).
+/// Whether the enhanced medical package for the poor (basic insurance plus critical-illness
+/// insurance and medical assistance: `coverage_insured`) applies: enrolled, and registered,
+/// monitored or within post-exit support (`within_support`, see
+/// [`HouseholdState::within_support`]). Everyone else has the basic scheme
+/// (`coverage_uninsured`).
 #[inline(always)]
 fn enhanced_cover(flags: u16, within_support: bool) -> bool {
     flags & flag::MEDICAL_INSURED != 0
@@ -713,8 +686,7 @@ struct Columns<'a> {
     income_sum: &'a mut [u32],
 }
 
-/// The monthly step over the columns. Each household is read once into locals, advanced, and
-/// written back once.
+/// The monthly step over the columns, household by household.
 #[inline(never)]
 fn step_columns(
     columns: Columns<'_>,
