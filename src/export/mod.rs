@@ -3,6 +3,7 @@
 //! into place only when everything is written, so an interrupted run never leaves a folder that
 //! looks complete, and earlier results are replaced only with `--force`.
 
+pub mod folder;
 pub mod manifest;
 pub mod tables;
 

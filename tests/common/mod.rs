@@ -56,3 +56,26 @@ pub const SMALL: [&str; 8] = [
     "--replicates",
     "3",
 ];
+
+/// Every file under `dir` (recursively, links not followed) with its bytes; links are recorded
+/// with their target. For asserting that a command changed no byte of a user's files.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let meta = std::fs::symlink_metadata(&current).expect("stat");
+        let relative = current.strip_prefix(dir).expect("inside").to_path_buf();
+        if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&current).expect("read link");
+            files.insert(relative, format!("-> {}", target.display()).into_bytes());
+        } else if meta.is_dir() {
+            files.insert(relative, b"<dir>".to_vec());
+            for entry in std::fs::read_dir(&current).expect("list") {
+                stack.push(entry.expect("entry").path());
+            }
+        } else {
+            files.insert(relative, std::fs::read(&current).expect("read"));
+        }
+    }
+    files
+}
