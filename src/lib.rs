@@ -5,14 +5,14 @@
 //! [`sim::run_replicate`] per replicate (in parallel) -> [`collect`] rows -> [`summary`] ->
 //! [`export`] (CSV, JSON, manifest) and charts. [`serve`] is the classroom web app.
 
-pub mod app;
-pub mod bench;
 pub mod chartdata;
 pub mod cli;
+pub mod cmd;
 pub mod collect;
 pub mod compare;
 pub mod error;
 pub mod export;
+pub mod invariants;
 pub mod model;
 pub mod params;
 pub mod plot;

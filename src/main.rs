@@ -8,7 +8,7 @@ use povsim::error::UserError;
 
 fn main() -> ExitCode {
     let cli = povsim::cli::Cli::parse();
-    match povsim::app::run(cli) {
+    match povsim::cmd::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if error.downcast_ref::<UserError>().is_some() {

@@ -23,10 +23,11 @@ use super::output::{
     values_by_point, Rows,
 };
 use super::SweepPlan;
-use crate::app::{check_invariants, progress_bar, thread_pool, to_json};
 use crate::cli::{MergeArgs, SweepArgs};
+use crate::cmd::common::{progress_bar, thread_pool, to_json};
 use crate::error::UserError;
 use crate::export::manifest::now_rfc3339;
+use crate::invariants::check_invariants;
 use crate::params::Params;
 use crate::sim::{run_replicate, RunOutput};
 

@@ -12,7 +12,7 @@ use super::design::{
     grid_indices, interleaved_order, latin_hypercube, morris_trajectories, MorrisStep,
 };
 use super::{Factor, FactorKind, Method, PlanPoint, SweepError, SweepPlan, SweepProblem};
-use crate::app::BASELINE_TEXT;
+use crate::cmd::common::BASELINE_TEXT;
 use crate::params::Params;
 use crate::scenario::{
     self, found_name as found, line_column, to_value, Location, Source, BASELINE_LABEL,

@@ -3,17 +3,43 @@
 //! second, wall time (initialisation and simulation separately), peak memory and the model's
 //! bytes per household.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
 use rayon::prelude::*;
 
-use crate::app::load_scenario;
-use crate::cli::{BenchArgs, OverrideArgs, ScenarioArgs};
+use clap::Args;
+
+use crate::cli::{OverrideArgs, ScenarioArgs};
+use crate::cmd::common::load_scenario;
 use crate::model::household::Households;
 use crate::model::schedule::Calendar;
 use crate::model::village::Village;
 use crate::sim::run_all;
+
+/// Options of `povsim bench`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// Villages to simulate (default 2,000, or the scenario's with --scenario).
+    #[arg(long)]
+    pub villages: Option<u32>,
+    /// Mean households per village (default 300, or the scenario's).
+    #[arg(long)]
+    pub households: Option<u32>,
+    /// Months to simulate from January 2014 (default 84 = 2014-2020, or the scenario's).
+    #[arg(long)]
+    pub months: Option<u32>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Replicates.
+    #[arg(long, default_value_t = 1)]
+    pub replicates: u32,
+    /// Scenario file to benchmark instead of the built-in baseline.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+}
 
 /// Peak resident memory of this process so far, bytes (Linux `VmHWM`; `None` elsewhere).
 pub fn peak_memory_bytes() -> Option<u64> {

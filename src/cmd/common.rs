@@ -1,0 +1,178 @@
+//! The layer the commands share: loading a scenario (file or built-in baseline, with its
+//! overrides), worker threads, progress on standard error, writing one scenario's results
+//! into a results folder and moving the folder into place.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::chartdata::RunChartData;
+use crate::cli::{OutputArgs, ScenarioArgs};
+use crate::error::UserError;
+use crate::export::tables::{annual_csv, timeseries_csv};
+use crate::export::ResultsDir;
+use crate::params::Params;
+use crate::scenario::{self, Source, BASELINE_LABEL};
+use crate::sim::RunOutput;
+use crate::summary::Summary;
+
+/// The built-in baseline scenario (the text of `scenarios/baseline.toml`).
+pub const BASELINE_TEXT: &str = include_str!("../../scenarios/baseline.toml");
+
+/// A loaded, validated scenario and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The resolved parameters.
+    pub params: Params,
+    /// File path or `<built-in baseline>`.
+    pub source: String,
+    /// Overrides applied.
+    pub overrides: Vec<String>,
+}
+
+/// Read and validate a scenario (file or built-in baseline) with its overrides.
+pub fn load_scenario(args: &ScenarioArgs) -> Result<LoadedScenario, UserError> {
+    let overrides = args.overrides.all();
+    let source = match &args.scenario {
+        Some(path) => Source::from_file(path).map_err(|source| UserError::Unreadable {
+            path: path.clone(),
+            source,
+        })?,
+        None => Source::new(BASELINE_LABEL, BASELINE_TEXT),
+    };
+    let mut params: Params = scenario::load(&source, &overrides)?;
+    if let Some(path) = &args.scenario {
+        let names_itself = source
+            .text
+            .parse::<toml::Table>()
+            .map(|t| t.contains_key("name"))
+            .unwrap_or(false);
+        let overridden = overrides
+            .iter()
+            .any(|o| o.trim_start().starts_with("name="));
+        if !names_itself && !overridden {
+            params.name = default_name(path);
+        }
+    }
+    Ok(LoadedScenario {
+        params,
+        source: source.label,
+        overrides,
+    })
+}
+
+/// A scenario without a `name` is named after its file.
+fn default_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.is_empty() {
+        "scenario".into()
+    } else {
+        clean
+    }
+}
+
+/// A pool of `threads` worker threads (default: one per core).
+pub fn thread_pool(threads: Option<u32>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n as usize);
+    }
+    builder.build().context("cannot start worker threads")
+}
+
+/// Simulated months of a scenario (all replicates), for the progress bar.
+pub fn months_to_simulate(params: &Params) -> u64 {
+    u64::from(params.simulation.replicates) * u64::from(params.simulation.months)
+}
+
+/// A progress bar on standard error, hidden when it is not a terminal or with `--quiet`.
+pub fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg} [{bar:40}] {human_pos}/{human_len} replicate-months ({eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
+/// Write one scenario's results (tables, summary, resolved scenario, charts) under `prefix`
+/// (empty, or `name/` in a comparison); returns the resolved scenario text.
+pub fn write_scenario_results(
+    dir: &mut ResultsDir,
+    prefix: &str,
+    params: &Params,
+    runs: &[RunOutput],
+    summary: &Summary,
+) -> anyhow::Result<String> {
+    dir.write(&format!("{prefix}timeseries.csv"), &timeseries_csv(runs)?)?;
+    dir.write(&format!("{prefix}annual.csv"), &annual_csv(runs)?)?;
+    dir.write(&format!("{prefix}summary.json"), &to_json(summary)?)?;
+    let resolved = scenario::to_toml(params).context("cannot write the resolved scenario")?;
+    dir.write(&format!("{prefix}scenario.toml"), resolved.as_bytes())?;
+    let charts = crate::plot::run_charts(&RunChartData::from_runs(&params.name, runs))?;
+    write_charts(dir, prefix, &charts)?;
+    Ok(resolved)
+}
+
+/// Write charts (SVG and PNG) under `prefix`charts/.
+pub fn write_charts(
+    dir: &mut ResultsDir,
+    prefix: &str,
+    charts: &[crate::plot::Chart],
+) -> anyhow::Result<()> {
+    for chart in charts {
+        dir.write(
+            &format!("{prefix}charts/{}.svg", chart.name),
+            chart.svg.as_bytes(),
+        )?;
+        dir.write(&format!("{prefix}charts/{}.png", chart.name), &chart.png)?;
+    }
+    Ok(())
+}
+
+/// Write the report if asked, move the results into place, print the summary and where the
+/// results are.
+pub fn finish(
+    dir: ResultsDir,
+    output: &OutputArgs,
+    printed: &str,
+    files: &str,
+) -> anyhow::Result<()> {
+    if output.report {
+        crate::report::write(dir.staging())?;
+    }
+    let written = dir.commit()?;
+    if !output.work.quiet {
+        print!("{printed}");
+        let report = if output.report { ", report.html" } else { "" };
+        println!("Results: {}/ ({files}{report})", written.display());
+    }
+    Ok(())
+}
+
+/// Pretty JSON bytes with a trailing newline.
+pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
