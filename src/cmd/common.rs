@@ -44,16 +44,19 @@ pub fn load_scenario(args: &ScenarioArgs) -> Result<LoadedScenario, UserError> {
     };
     let mut params: Params = scenario::load(&source, &overrides)?;
     if let Some(path) = &args.scenario {
-        let names_itself = source
-            .text
-            .parse::<toml::Table>()
-            .map(|t| t.contains_key("name"))
-            .unwrap_or(false);
-        let overridden = overrides
-            .iter()
-            .any(|o| o.trim_start().starts_with("name="));
-        if !names_itself && !overridden {
+        // A file inherits the baseline's numbers, never its name or its description.
+        let table = source.text.parse::<toml::Table>().ok();
+        let sets = |key: &str| {
+            table.as_ref().is_some_and(|t| t.contains_key(key))
+                || overrides
+                    .iter()
+                    .any(|o| o.trim_start().starts_with(&format!("{key}=")))
+        };
+        if !sets("name") {
             params.name = default_name(path);
+        }
+        if !sets("description") {
+            params.description = String::new();
         }
     }
     Ok(LoadedScenario {
@@ -61,6 +64,21 @@ pub fn load_scenario(args: &ScenarioArgs) -> Result<LoadedScenario, UserError> {
         source: source.label,
         overrides,
     })
+}
+
+impl LoadedScenario {
+    /// What was run, for titles: the scenario's name, where it came from and every override,
+    /// e.g. `baseline (<built-in baseline>, --set cadres.admin_burden=0.2)`.
+    pub fn title(&self) -> String {
+        title(&self.params.name, &self.source, &self.overrides)
+    }
+}
+
+/// `name (source, --set a=1, --set b=2)`.
+pub fn title(name: &str, source: &str, overrides: &[String]) -> String {
+    let mut parts = vec![source.to_string()];
+    parts.extend(overrides.iter().map(|o| format!("--set {o}")));
+    format!("{name} ({})", parts.join(", "))
 }
 
 /// A scenario without a `name` is named after its file.
