@@ -109,6 +109,8 @@ fn http() -> http1::Builder {
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
         .max_buf_size(MAX_HEADER_BYTES)
+        // A client that closes its sending side after its request still gets the answer.
+        .half_close(true)
         .keep_alive(true);
     builder
 }
