@@ -14,7 +14,7 @@
 //! | `DELETE /api/session/ID` | close the session |
 //!
 //! A refused lever is 400 with `{error, parameter, allowed, side}`; an unknown session 404; a
-//! full server 503.
+//! full server 503 with `Retry-After` (checked before the setup is read or a world built).
 
 use std::borrow::Cow;
 use std::sync::{Mutex, PoisonError};

@@ -157,6 +157,20 @@ impl Server {
         let _ = self.stdout.read_to_string(&mut rest);
         (status.code(), rest)
     }
+
+    /// Send SIGINT and assert that the server stops cleanly (exit code 0, "stopped") within
+    /// `limit` (generous: a hang, not speed, is what it catches).
+    pub fn assert_stops_on_sigint_within(self, limit: Duration) {
+        let started = Instant::now();
+        let (code, rest) = self.interrupt();
+        assert_eq!(code, Some(0), "exit code after SIGINT");
+        assert!(rest.contains("povsim serve: stopped"), "{rest}");
+        assert!(
+            started.elapsed() < limit,
+            "stopping took {:?}",
+            started.elapsed()
+        );
+    }
 }
 
 impl Drop for Server {
@@ -231,6 +245,7 @@ pub fn read_outcome(stream: &mut TcpStream, timeout: Duration) -> Outcome {
     let head = String::from_utf8_lossy(&got[..end]).into_owned();
     match head
         .strip_prefix("HTTP/1.1 ")
+        .or_else(|| head.strip_prefix("HTTP/1.0 "))
         .and_then(|rest| rest.get(..3))
         .and_then(|code| code.parse().ok())
     {
