@@ -1,12 +1,22 @@
 //! `povsim serve`: the real binary on a free localhost port, driven over HTTP with a tiny
 //! std-only client. Sessions, stepping, common random numbers in A/B mode, refusals, limits,
-//! stories, the embedded page, and a clean stop on SIGINT.
+//! stories, the embedded page, and a clean stop on SIGINT; then what one client must not be
+//! able to do: exhaust memory with a huge declared body or header, hold the server with a
+//! body or a head that never arrives, take every connection, or keep it from stopping.
 
 mod common;
 
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
 use serde_json::{json, Value};
 
-use common::server::Server;
+use common::server::{read_outcome, Outcome, Server};
+use povsim::serve::net::MAX_CONNECTIONS;
+
+/// Longer than any of the server's timeouts (10 s): a connection still open after this is
+/// held, which is a failure.
+const CUT_OFF_WITHIN: Duration = Duration::from_secs(30);
 
 fn small_world() -> Value {
     json!({"population.villages": 6, "population.households_per_village": 60})
@@ -254,6 +264,16 @@ fn a_full_server_answers_503_and_a_huge_body_413() {
     let (status, v) = server.call("POST", "/api/session", Some(&json!({})));
     assert_eq!(status, 503);
     assert!(v["error"].as_str().expect("error").contains("full"), "{v}");
+    let full = server.exchange(
+        b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+        CUT_OFF_WITHIN,
+    );
+    assert_eq!(full.status(), Some(503));
+    assert_eq!(
+        full.header("retry-after").as_deref(),
+        Some("60"),
+        "{full:?}"
+    );
     let huge = format!("{{\"a\": {{}}, \"pad\": \"{}\"}}", "x".repeat(40_000));
     let (status, _) = server.raw("POST", "/api/session", Some(&huge));
     assert_eq!(status, 413);
@@ -329,4 +349,195 @@ fn a_port_in_use_is_refused_with_exit_code_2() {
         "{}",
         common::stderr(&out)
     );
+}
+
+/// A request head that declares a JSON body of `length` bytes.
+fn post_head(length: u64) -> String {
+    format!("POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n")
+}
+
+#[test]
+fn a_huge_declared_body_gets_413_at_once_and_the_server_lives() {
+    let mut server = Server::start(&[]);
+    let mut stream = server.connect();
+    stream
+        .write_all(post_head(4_611_686_018_427_387_904).as_bytes())
+        .expect("send");
+    // No body follows, and the connection stays open: the answer must not wait for it.
+    let mut start = [0u8; 12];
+    stream
+        .set_read_timeout(Some(CUT_OFF_WITHIN))
+        .expect("timeout");
+    stream.read_exact(&mut start).expect("an answer at once");
+    assert_eq!(&start, b"HTTP/1.1 413");
+    let (status, v) = server.call("GET", "/api/status", None);
+    assert_eq!(status, 200, "{v}");
+    assert!(server.alive());
+}
+
+#[test]
+fn bodies_that_never_arrive_are_cut_off_and_others_are_served_meanwhile() {
+    let server = Server::start(&[]);
+    let stalled: Vec<_> = (0..10)
+        .map(|_| {
+            let mut stream = server.connect();
+            stream
+                .write_all(format!("{}{{\"a\"", post_head(100)).as_bytes())
+                .expect("send");
+            stream
+        })
+        .collect();
+    // While all ten wait for bodies that never come, a student is served.
+    let id = server.open(&json!({"world": small_world()}));
+    let (status, v) = server.call("POST", &format!("/api/session/{id}/step?months=6"), None);
+    assert_eq!(status, 200, "{v}");
+    for mut stream in stalled {
+        match read_outcome(&mut stream, CUT_OFF_WITHIN) {
+            Outcome::Answered { status, .. } => assert_eq!(status, 408),
+            Outcome::Closed => {}
+        }
+    }
+}
+
+#[test]
+fn a_request_head_that_never_ends_is_cut_off() {
+    let server = Server::start(&[]);
+    let mut stream = server.connect();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    stream
+        .write_all(b"GET /api/status HTTP/1.1\r\nHost: x\r\n")
+        .expect("send");
+    let started = Instant::now();
+    let mut buf = [0u8; 256];
+    // One more header line every half second, never the blank line that ends the head.
+    let cut_off = loop {
+        assert!(
+            started.elapsed() < CUT_OFF_WITHIN,
+            "a slow head held its connection for {CUT_OFF_WITHIN:?}"
+        );
+        if stream.write_all(b"X-Slow: 1\r\n").is_err() {
+            break true;
+        }
+        match stream.read(&mut buf) {
+            Ok(_) => break true,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break true,
+        }
+    };
+    assert!(cut_off);
+    assert_eq!(server.call("GET", "/api/status", None).0, 200);
+}
+
+#[test]
+fn an_oversized_header_gets_431_or_a_close_and_the_server_does_not_grow_by_it() {
+    let mut server = Server::start(&[]);
+    let (_, peak_before) = server.memory_kb();
+    let mut request = b"GET /api/status HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    request.resize(request.len() + 16 * 1024 * 1024, b'a');
+    request.extend_from_slice(b"\r\n\r\n");
+    let outcome = server.exchange(&request, CUT_OFF_WITHIN);
+    assert!(matches!(outcome.status(), Some(431) | None), "{outcome:?}");
+    let (_, peak_after) = server.memory_kb();
+    assert!(
+        peak_after < peak_before + 8 * 1024,
+        "the server's peak memory grew from {peak_before} kB to {peak_after} kB for a 16 MiB header"
+    );
+    assert!(server.alive());
+    assert_eq!(server.call("GET", "/api/status", None).0, 200);
+}
+
+#[test]
+fn a_full_connection_pool_answers_503_with_retry_after_and_recovers() {
+    let server = Server::start(&[]);
+    // Every connection of the pool held by a client that started a request and went quiet.
+    let held: Vec<_> = (0..MAX_CONNECTIONS)
+        .map(|_| {
+            let mut stream = server.connect();
+            stream.write_all(b"GET / HTTP/1.1\r\n").expect("send");
+            stream
+        })
+        .collect();
+    let refused = server.exchange(
+        b"GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n",
+        CUT_OFF_WITHIN,
+    );
+    assert_eq!(refused.status(), Some(503), "{refused:?}");
+    assert_eq!(refused.header("retry-after").as_deref(), Some("1"));
+    drop(held);
+    // The pool empties as the server sees the clients go.
+    let started = Instant::now();
+    loop {
+        let outcome = server.exchange(
+            b"GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n",
+            CUT_OFF_WITHIN,
+        );
+        if outcome.status() == Some(200) {
+            break;
+        }
+        assert!(
+            started.elapsed() < CUT_OFF_WITHIN,
+            "still refused: {outcome:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn sigint_stops_the_server_whatever_its_clients_do() {
+    let server = Server::start(&[]);
+    let id = server.open(&json!({"world": small_world()}));
+    let mut clients = Vec::new();
+    for _ in 0..8 {
+        let mut stalled = server.connect();
+        stalled
+            .write_all(format!("{}{{", post_head(200)).as_bytes())
+            .expect("send");
+        clients.push(stalled);
+        let mut slow = server.connect();
+        slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .expect("send");
+        clients.push(slow);
+    }
+    let idle = server.connect();
+    clients.push(idle);
+    server.call("POST", &format!("/api/session/{id}/step?months=3"), None);
+    server.assert_stops_on_sigint_within(Duration::from_secs(10));
+    drop(clients);
+}
+
+#[test]
+fn bad_requests_get_400_or_404_naming_the_problem() {
+    let server = Server::start(&[]);
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/Cargo.toml",
+        "/api/session/x/../../levers",
+        "/fonts/../../src/main.rs",
+    ] {
+        let (status, body) = server.raw("GET", path, None);
+        assert_eq!(status, 404, "{path}");
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            text.contains("no such page") || text.contains("no session"),
+            "{path}: {text}"
+        );
+    }
+    let (status, v) = server.call("POST", "/api/session", Some(&json!({"world": 5})));
+    assert_eq!(status, 400);
+    assert!(
+        v["error"].as_str().expect("error").contains("invalid type"),
+        "{v}"
+    );
+    let (status, body) = server.raw("POST", "/api/session", Some("{\"a\": [1, 2"));
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("not a valid setup"));
+    let garbage = server.exchange(b"\x00\x01GARBAGE\r\n\r\n", CUT_OFF_WITHIN);
+    assert!(matches!(garbage.status(), Some(400) | None), "{garbage:?}");
+    assert_eq!(server.call("GET", "/api/status", None).0, 200);
 }

@@ -2,152 +2,170 @@
 //! county by default) move month by month, changes it with sliders, opens households' stories,
 //! and compares two settings side by side with the luck held fixed (A/B mode).
 //!
-//! The server is small and synchronous: `tiny_http` accepts connections, a fixed pool of
-//! [`WORKERS`] threads answers requests (so the work in flight is bounded), and the page drives
-//! the clock (it asks for the next months at the speed the class chose; Pause stops asking).
-//! Every page has its own session ([`session`]), bounded in number, size and lifetime. The
-//! page's files are embedded ([`assets`]). Ctrl-C (or SIGTERM) stops accepting, lets the
-//! requests in flight finish, joins the threads and exits 0.
+//! The server is axum on hyper, on a small tokio runtime (two threads for the network, at most
+//! [`handler::WORKERS`] for simulation work), built so that one client can neither kill nor
+//! freeze it: connections are bounded in number, head size and time ([`net`]), bodies in size
+//! and time ([`handler`]), sessions in number, size and lifetime ([`session`]), and every 503
+//! says when to retry. The page drives the clock (it asks for the next months at the speed the
+//! class chose; Pause stops asking). The page's files are embedded ([`assets`]). Ctrl-C (or
+//! SIGTERM) stops accepting, gives the requests in flight a few seconds ([`net::GRACE`]),
+//! closes every connection whatever its client does, and exits 0.
 //!
 //! Modules: [`levers`] (slider names to scenario keys, validation), [`world`] (a session's
 //! simulations), [`session`] (the store and its limits), [`api`] (JSON shapes), [`routes`]
-//! (requests to answers), [`assets`] (the page).
+//! (requests to answers), [`handler`] (HTTP requests to routes), [`net`] (connections),
+//! [`assets`] (the page).
 
 pub mod api;
 pub mod assets;
+pub mod handler;
 pub mod levers;
+pub mod net;
 pub mod routes;
 pub mod session;
 pub mod world;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
 use crate::cli::ServeArgs;
 use crate::error::UserError;
-use routes::{route, AppState, Reply};
+use routes::AppState;
 use session::{Limits, SessionStore};
-
-/// Threads answering requests. A request holds one at most for the time of 24 simulated
-/// months of one session (well under a second), so 8 serve a class of 40 without queueing
-/// long, and the simulation work in flight stays bounded on a small machine.
-pub const WORKERS: usize = 8;
-
-/// Largest request body accepted, bytes (a setup is a few hundred).
-pub const MAX_BODY: usize = 16 * 1024;
 
 /// How often expired sessions are swept.
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
-/// How long a worker waits for a request before checking whether to stop.
-const POLL: Duration = Duration::from_millis(200);
+/// Threads of the async runtime (accepting, parsing, writing answers: light work).
+const NETWORK_THREADS: usize = 2;
 
-/// Why the server stopped.
-enum Stop {
-    /// Ctrl-C or SIGTERM.
-    Signal,
-    /// The listening socket failed.
-    Failed(String),
-}
+/// How long simulation work still running when the server stops may take before the process
+/// exits without it.
+const WORK_GRACE: Duration = Duration::from_secs(1);
 
-/// Run the classroom server until Ctrl-C.
+/// Run the classroom server until Ctrl-C or SIGTERM.
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let address = resolve_address(&args.host, args.port)?;
-    let server = tiny_http::Server::http(address).map_err(|e| {
+    let listener = std::net::TcpListener::bind(address).map_err(|e| {
         UserError::Usage(format!(
             "cannot listen on {address}: {e} (is another server using port {}? try --port 0 for any free port)",
             args.port
         ))
     })?;
-    let bound = server
-        .server_addr()
-        .to_ip()
+    listener
+        .set_nonblocking(true)
+        .context("cannot make the listening socket non-blocking")?;
+    let bound = listener
+        .local_addr()
         .context("the server is not listening on an IP address")?;
-    let server = Arc::new(server);
-
-    let (stop_tx, stop_rx) = mpsc::channel::<Stop>();
-    let signal_tx = stop_tx.clone();
-    ctrlc::set_handler(move || {
-        let _ = signal_tx.send(Stop::Signal);
-    })
-    .context("cannot install the Ctrl-C handler")?;
-
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(NETWORK_THREADS)
+        .max_blocking_threads(handler::WORKERS)
+        .thread_name("serve")
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
     let limits = Limits {
         max_sessions: args.max_sessions as usize,
         ..Limits::default()
     };
+    let served = runtime.block_on(serve(listener, bound, limits));
+    runtime.shutdown_timeout(WORK_GRACE);
+    served?;
+    println!("povsim serve: stopped");
+    Ok(())
+}
+
+/// Serve on `listener` until a stop signal, then shut down within [`net::GRACE`].
+async fn serve(
+    listener: std::net::TcpListener,
+    bound: SocketAddr,
+    limits: Limits,
+) -> anyhow::Result<()> {
+    // Installed before the address is printed, so a signal sent as soon as it is seen stops
+    // the server gracefully instead of killing it.
+    let mut signals = StopSignals::install().context("cannot install the Ctrl-C handler")?;
+    let listener = tokio::net::TcpListener::from_std(listener)
+        .context("cannot hand the listening socket to the runtime")?;
     let state = Arc::new(AppState::new(SessionStore::new(limits)));
-    let stopping = Arc::new(AtomicBool::new(false));
-
-    let mut threads = Vec::with_capacity(WORKERS + 1);
-    for k in 0..WORKERS {
-        let (server, state, stopping, failed) = (
-            Arc::clone(&server),
-            Arc::clone(&state),
-            Arc::clone(&stopping),
-            stop_tx.clone(),
-        );
-        let worker = thread::Builder::new()
-            .name(format!("serve-{k}"))
-            .spawn(move || work(&server, &state, &stopping, &failed))
-            .context("cannot start a worker thread")?;
-        threads.push(worker);
-    }
-    let (sweep_tx, sweep_rx) = mpsc::channel::<()>();
-    {
+    let sweeper = {
         let state = Arc::clone(&state);
-        let sweeper = thread::Builder::new()
-            .name("serve-sweep".into())
-            .spawn(move || {
-                // Wakes every SWEEP_EVERY; a message (or the sender dropped) stops it.
-                while let Err(mpsc::RecvTimeoutError::Timeout) = sweep_rx.recv_timeout(SWEEP_EVERY)
-                {
-                    state.sweep(Instant::now());
-                }
-            })
-            .context("cannot start the session sweeper")?;
-        threads.push(sweeper);
-    }
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(SWEEP_EVERY);
+            loop {
+                every.tick().await;
+                state.sweep(Instant::now());
+            }
+        })
+    };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(net::serve(listener, handler::app(state), stop_rx));
 
+    print_banner(bound, &limits)?;
+    signals.wait().await;
+    let _ = stop_tx.send(true);
+    let _ = server.await;
+    sweeper.abort();
+    Ok(())
+}
+
+/// The address and the limits, on standard output (the first line is read by scripts and
+/// tests: keep its form).
+fn print_banner(bound: SocketAddr, limits: &Limits) -> std::io::Result<()> {
     let url = display_url(bound);
-    {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "povsim serve: listening on {url}")?;
-        writeln!(
-            out,
-            "Open it in a browser. {} sessions at most, closed after {} idle minutes. Ctrl-C stops the server.",
-            limits.max_sessions,
-            limits.idle_lifetime.as_secs() / 60
-        )?;
-        if bound.ip().is_unspecified() {
-            writeln!(out, "Listening on every network interface: students connect to this machine's address on port {}.", bound.port())?;
-        }
-        out.flush()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "povsim serve: listening on {url}")?;
+    writeln!(
+        out,
+        "Open it in a browser. {} sessions at most, closed after {} idle minutes. Ctrl-C stops the server.",
+        limits.max_sessions,
+        limits.idle_lifetime.as_secs() / 60
+    )?;
+    if bound.ip().is_unspecified() {
+        writeln!(out, "Listening on every network interface: students connect to this machine's address on port {}.", bound.port())?;
+    }
+    out.flush()
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM, listened for from the moment they are installed.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    #[cfg(unix)]
+    fn install() -> std::io::Result<StopSignals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(StopSignals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
     }
 
-    let why = stop_rx.recv().unwrap_or(Stop::Signal);
-    stopping.store(true, Ordering::SeqCst);
-    for _ in 0..WORKERS {
-        server.unblock();
+    #[cfg(not(unix))]
+    fn install() -> std::io::Result<StopSignals> {
+        Ok(StopSignals {})
     }
-    let _ = sweep_tx.send(());
-    for t in threads {
-        let _ = t.join();
-    }
-    drop(server);
-    match why {
-        Stop::Signal => {
-            println!("povsim serve: stopped");
-            Ok(())
+
+    /// Until one of the signals arrives.
+    #[cfg(unix)]
+    async fn wait(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
         }
-        Stop::Failed(e) => Err(anyhow::anyhow!("the server stopped: {e}")),
+    }
+
+    #[cfg(not(unix))]
+    async fn wait(&mut self) {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -169,102 +187,6 @@ fn resolve_address(host: &str, port: u16) -> Result<SocketAddr, UserError> {
 /// `http://HOST:PORT/` for the address the server is bound to.
 fn display_url(bound: SocketAddr) -> String {
     format!("http://{bound}/")
-}
-
-/// One worker: answer requests until told to stop.
-fn work(
-    server: &tiny_http::Server,
-    state: &AppState,
-    stopping: &AtomicBool,
-    failed: &mpsc::Sender<Stop>,
-) {
-    while !stopping.load(Ordering::SeqCst) {
-        match server.recv_timeout(POLL) {
-            Ok(Some(request)) => answer(state, request),
-            Ok(None) => {}
-            Err(e) => {
-                if !stopping.load(Ordering::SeqCst) {
-                    let _ = failed.send(Stop::Failed(e.to_string()));
-                }
-                return;
-            }
-        }
-    }
-}
-
-/// Read the body (within [`MAX_BODY`]), route, and respond. A panic while answering (a bug)
-/// becomes a 500 and leaves the worker running.
-fn answer(state: &AppState, mut request: tiny_http::Request) {
-    let method = request.method().as_str().to_ascii_uppercase();
-    let url = request.url().to_owned();
-    let reply = match read_body(&mut request) {
-        Ok(body) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            route(state, &method, &url, &body, Instant::now())
-        }))
-        .unwrap_or_else(|_| {
-            Reply::message(
-                500,
-                "internal error while answering (a bug in povsim; please report it)",
-            )
-        }),
-        Err(reply) => reply,
-    };
-    let head_only = method == "HEAD";
-    let mut headers = vec![
-        header("Content-Type", reply.content_type),
-        header("X-Content-Type-Options", "nosniff"),
-        header("Referrer-Policy", "no-referrer"),
-        header(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; font-src 'self'; frame-ancestors 'none'",
-        ),
-    ];
-    let cache = if url.starts_with("/api/") {
-        "no-store"
-    } else {
-        "no-cache"
-    };
-    headers.push(header("Cache-Control", cache));
-    if let Some(allow) = reply.allow {
-        headers.push(header("Allow", allow));
-    }
-    let body: &[u8] = if head_only { b"" } else { &reply.body };
-    let response = tiny_http::Response::new(
-        tiny_http::StatusCode(reply.status),
-        headers.into_iter().flatten().collect(),
-        body,
-        Some(body.len()),
-        None,
-    );
-    // A client that went away is no concern of the server's.
-    let _ = request.respond(response);
-}
-
-fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-/// The request body, or a 413 answer when it is larger than [`MAX_BODY`].
-fn read_body(request: &mut tiny_http::Request) -> Result<Vec<u8>, Reply> {
-    let too_large = || {
-        Reply::message(
-            413,
-            format!("the request body is larger than {MAX_BODY} bytes"),
-        )
-    };
-    if request.body_length().is_some_and(|n| n > MAX_BODY) {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    request
-        .as_reader()
-        .take(MAX_BODY as u64 + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| Reply::message(400, format!("cannot read the request body: {e}")))?;
-    if body.len() > MAX_BODY {
-        return Err(too_large());
-    }
-    Ok(body)
 }
 
 #[cfg(test)]

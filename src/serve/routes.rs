@@ -14,7 +14,7 @@
 //! | `DELETE /api/session/ID` | close the session |
 //!
 //! A refused lever is 400 with `{error, parameter, allowed, side}`; an unknown session 404; a
-//! full server 503.
+//! full server 503 with `Retry-After` (checked before the setup is read or a world built).
 
 use std::borrow::Cow;
 use std::sync::{Mutex, PoisonError};
@@ -99,6 +99,8 @@ pub struct Reply {
     pub body: Cow<'static, [u8]>,
     /// `Allow` header of a 405.
     pub allow: Option<&'static str>,
+    /// `Retry-After` header of a 503, seconds.
+    pub retry_after: Option<u32>,
 }
 
 const JSON: &str = "application/json; charset=utf-8";
@@ -111,6 +113,7 @@ impl Reply {
                 content_type: JSON,
                 body: Cow::Owned(body),
                 allow: None,
+                retry_after: None,
             },
             Err(e) => Reply::error(500, ErrorBody::plain(format!("internal error: {e}"))),
         }
@@ -123,12 +126,20 @@ impl Reply {
             content_type: JSON,
             body: Cow::Owned(bytes),
             allow: None,
+            retry_after: None,
         }
     }
 
     /// An error answer with a plain message.
     pub fn message(status: u16, message: impl Into<String>) -> Reply {
         Reply::error(status, ErrorBody::plain(message))
+    }
+
+    /// A 503 asking the client to come back in `seconds`.
+    pub fn unavailable(message: impl Into<String>, seconds: u32) -> Reply {
+        let mut reply = Reply::message(503, message);
+        reply.retry_after = Some(seconds);
+        reply
     }
 
     fn not_allowed(allow: &'static str) -> Reply {
@@ -143,6 +154,7 @@ impl Reply {
             content_type: JSON,
             body: Cow::Borrowed(b""),
             allow: None,
+            retry_after: None,
         }
     }
 }
@@ -158,6 +170,7 @@ pub fn route(state: &AppState, method: &str, url: &str, body: &[u8], now: Instan
                 content_type: asset.content_type,
                 body: Cow::Borrowed(asset.bytes),
                 allow: None,
+                retry_after: None,
             },
             _ => Reply::not_allowed("GET"),
         };
@@ -169,6 +182,7 @@ pub fn route(state: &AppState, method: &str, url: &str, body: &[u8], now: Instan
             content_type: JSON,
             body: Cow::Owned(state.catalogue.clone()),
             allow: None,
+            retry_after: None,
         },
         (_, ["", "api", "levers"]) => Reply::not_allowed("GET"),
         ("GET", ["", "api", "status"]) => {
@@ -209,7 +223,19 @@ fn build(setup: &SetupRequest) -> Result<Classroom, Reply> {
     Classroom::build(setup).map_err(|e| Reply::error(400, ErrorBody::lever(&e.lever, e.side)))
 }
 
+/// Seconds a student is asked to wait when every session is in use (the message says "a
+/// minute").
+pub const FULL_RETRY_AFTER: u32 = 60;
+
+fn full(e: &StoreError) -> Reply {
+    Reply::unavailable(e.to_string(), FULL_RETRY_AFTER)
+}
+
 fn open(state: &AppState, body: &[u8], now: Instant) -> Reply {
+    // Room first: a full server refuses before parsing the setup or building a world.
+    if let Err(e) = state.store().check_room(now) {
+        return full(&e);
+    }
     let classroom = match parse_setup(body).and_then(|s| build(&s)) {
         Ok(c) => c,
         Err(reply) => return reply,
@@ -220,7 +246,7 @@ fn open(state: &AppState, body: &[u8], now: Instant) -> Reply {
             Ok(c) => Reply::json(201, &c.view(&id, 0)),
             Err(_) => Reply::message(500, "internal error: the new session is broken"),
         },
-        Err(e @ StoreError::Full { .. }) => Reply::message(503, e.to_string()),
+        Err(e) => full(&e),
     }
 }
 
@@ -507,6 +533,20 @@ mod tests {
         let (code, v) = call(&s, "POST", "/api/session", small());
         assert_eq!(code, 503);
         assert!(v["error"].as_str().unwrap_or("").contains("full"), "{v}");
+        let reply = route(&s, "POST", "/api/session", b"{}", Instant::now());
+        assert_eq!(reply.retry_after, Some(FULL_RETRY_AFTER));
+    }
+
+    #[test]
+    fn a_full_server_refuses_a_new_session_before_reading_its_setup() {
+        let s = state(1);
+        assert_eq!(call(&s, "POST", "/api/session", small()).0, 201);
+        // A setup that would be refused (400) if it were read: the room check comes first,
+        // so no world is built for a request that cannot be kept.
+        let (code, v) = call(&s, "POST", "/api/session", json!({"a": {"x": 1}}));
+        assert_eq!(code, 503, "{v}");
+        let r = route(&s, "POST", "/api/session", b"{not json", Instant::now());
+        assert_eq!(r.status, 503);
     }
 
     #[test]

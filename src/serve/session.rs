@@ -65,6 +65,14 @@ struct Entry<T> {
     last_used: Instant,
 }
 
+/// Where a new session finds room.
+enum Room {
+    /// Below the limit.
+    Free,
+    /// At the limit: closing this least recently used, long idle session makes room.
+    ByClosing(SessionId),
+}
+
 /// Sessions by id, with their limits.
 pub struct SessionStore<T> {
     limits: Limits,
@@ -105,23 +113,8 @@ impl<T> SessionStore<T> {
         session: T,
         now: Instant,
     ) -> Result<(SessionId, Arc<Mutex<T>>), StoreError> {
-        self.sweep(now);
-        if self.entries.len() >= self.limits.max_sessions {
-            let oldest = self
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.last_used)
-                .map(|(id, e)| (id.clone(), now.saturating_duration_since(e.last_used)));
-            match oldest {
-                Some((id, idle)) if idle >= self.limits.evict_after_idle => {
-                    self.entries.remove(&id);
-                }
-                _ => {
-                    return Err(StoreError::Full {
-                        max: self.limits.max_sessions,
-                    })
-                }
-            }
+        if let Room::ByClosing(id) = self.room(now)? {
+            self.entries.remove(&id);
         }
         let id = loop {
             let id = self.ids.next();
@@ -152,6 +145,35 @@ impl<T> SessionStore<T> {
         let entry = self.entries.get_mut(id)?;
         entry.last_used = now;
         Some(Arc::clone(&entry.session))
+    }
+
+    /// Whether a session could be opened at `now`, checked before the caller builds one (a
+    /// world is large: a full server refuses before allocating it). Expired sessions are
+    /// dropped; nothing else changes (the session that would make room stays until
+    /// [`SessionStore::open`]).
+    pub fn check_room(&mut self, now: Instant) -> Result<(), StoreError> {
+        self.room(now).map(|_| ())
+    }
+
+    /// How a new session fits at `now`, after dropping expired ones.
+    fn room(&mut self, now: Instant) -> Result<Room, StoreError> {
+        self.sweep(now);
+        if self.entries.len() < self.limits.max_sessions {
+            return Ok(Room::Free);
+        }
+        let oldest = self
+            .entries
+            .iter()
+            .min_by_key(|(_, e)| e.last_used)
+            .map(|(id, e)| (id, now.saturating_duration_since(e.last_used)));
+        match oldest {
+            Some((id, idle)) if idle >= self.limits.evict_after_idle => {
+                Ok(Room::ByClosing(id.clone()))
+            }
+            _ => Err(StoreError::Full {
+                max: self.limits.max_sessions,
+            }),
+        }
     }
 
     /// Close session `id`; whether there was one.
@@ -265,6 +287,23 @@ mod tests {
         assert_eq!(e, StoreError::Full { max: 3 });
         assert!(e.to_string().contains("full (3 sessions"), "{e}");
         assert_eq!(store.len(), 3);
+    }
+
+    #[test]
+    fn room_is_checked_without_closing_anything() {
+        let mut store = SessionStore::new(limits(2));
+        let t = Instant::now();
+        assert_eq!(store.check_room(t), Ok(()));
+        let a = store.open("a", t).expect("room").0;
+        store.open("b", t).expect("room");
+        assert_eq!(
+            store.check_room(t + mins(1)),
+            Err(StoreError::Full { max: 2 })
+        );
+        // Idle long enough to be closed for a newcomer: room, but a stays until open.
+        assert_eq!(store.check_room(t + mins(3)), Ok(()));
+        assert_eq!(store.len(), 2);
+        assert!(store.get(&a, t + mins(3)).is_some());
     }
 
     #[test]
