@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use povsim::app::check_invariants;
+use povsim::invariants::check_invariants;
 use povsim::params::{
     AllocationRule, Assignment, ExitRule, Params, Strategy as EffortStrategy, SubsidyScheme,
 };
