@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{RangeProblem, Validate};
+use crate::model::schedule::SERIES_START_YEAR;
+use crate::scenario::{Advice, RangeProblem, Validate};
 
 /// All parameters of one scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -258,6 +259,9 @@ pub enum Strategy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CadreParams {
+    /// Whether the First Secretary programme runs at all; false sends no secretary (the
+    /// household-and-village core, as in `scenarios/peer_core.toml`).
+    pub enabled: bool,
     /// Year the first secretaries arrive (2015 nationally).
     pub start_year: u32,
     /// Background shares for random assignment.
@@ -291,6 +295,7 @@ pub struct CadreParams {
 impl Default for CadreParams {
     fn default() -> Self {
         CadreParams {
+            enabled: true,
             start_year: 2015,
             mix: CadreMix::default(),
             assignment: Assignment::Random,
@@ -871,18 +876,59 @@ impl Default for IdentificationParams {
     }
 }
 
-/// Collects range problems with their key paths.
+/// Last year of the official yearly series povsim ships (poverty line, dibao standard, central
+/// funds: 2014-2020). A yearly series must give a value for every year from its first year up
+/// to this year or the run's last year, whichever is earlier; after its last value the model
+/// extends it (by `economy.indexation` a year, or held for `funding.schedule`).
+pub const SERIES_LAST_KNOWN_YEAR: u32 = 2020;
+
+/// Most households in one simulated world (villages x mean households per village): the
+/// national run (128,000 villages x 300 = 38.4 million) fits, at about 100 bytes per
+/// household (under 4 GB for the national run).
+pub const MAX_WORLD_HOUSEHOLDS: u64 = 40_000_000;
+
+/// Most household-replicates in one run (households in the world x replicates): bounds memory
+/// when every replicate is in flight at once (about 100 bytes each: 20 GB) and total work.
+pub const MAX_HOUSEHOLD_REPLICATES: u64 = 200_000_000;
+
+/// Most village-months in one run (villages x months): bounds the per-village monthly logs and
+/// per-village yearly rows (10^6 villages for 100 months, or 10^5 villages for 1,000).
+pub const MAX_VILLAGE_MONTHS: u64 = 100_000_000;
+
+/// Largest amount of money any single yuan-valued key may take (10^9 yuan): far above any real
+/// village budget, investment or yearly income, and small enough that sums over a national
+/// world and a century of monthly steps stay finite in every output.
+const MAX_YUAN: f64 = 1e9;
+
+/// Collects range problems with their key paths; in `describe` mode it also records what is
+/// allowed for every key it checks (for `povsim check --explain`).
 struct Checker {
     problems: Vec<RangeProblem>,
+    /// `(path, allowed)` for every key checked, when describing.
+    allowed: Option<Vec<(String, String)>>,
 }
 
 impl Checker {
-    fn push(&mut self, path: &str, value: String, allowed: &str) {
-        self.problems.push(RangeProblem {
-            path: path.to_string(),
-            value,
-            allowed: allowed.to_string(),
-        });
+    fn new(describe: bool) -> Self {
+        Checker {
+            problems: Vec::new(),
+            allowed: describe.then(Vec::new),
+        }
+    }
+
+    /// Checks `ok`; `allowed` says what is allowed, `value` echoes the value given.
+    fn check(&mut self, path: &str, ok: bool, value: impl FnOnce() -> String, allowed: &str) {
+        if let Some(list) = &mut self.allowed {
+            list.push((path.to_owned(), allowed.to_owned()));
+        }
+        if !ok {
+            self.problems
+                .push(RangeProblem::new(path, value(), allowed));
+        }
+    }
+
+    fn push(&mut self, problem: RangeProblem) {
+        self.problems.push(problem);
     }
 
     fn unit(&mut self, path: &str, value: f64) {
@@ -890,45 +936,62 @@ impl Checker {
     }
 
     fn range(&mut self, path: &str, value: f64, low: f64, high: f64) {
-        if !(value >= low && value <= high) {
-            self.push(
-                path,
-                value.to_string(),
-                &format!("a number in [{low}, {high}]"),
-            );
-        }
+        let ok = value >= low && value <= high;
+        self.check(
+            path,
+            ok,
+            || value.to_string(),
+            &format!("a number in [{low}, {high}]"),
+        );
     }
 
-    fn non_negative(&mut self, path: &str, value: f64) {
-        if !(value >= 0.0 && value.is_finite()) {
-            self.push(path, value.to_string(), "a finite number >= 0");
-        }
+    /// An amount of money in yuan, in [0, MAX_YUAN].
+    fn yuan(&mut self, path: &str, value: f64) {
+        self.range(path, value, 0.0, MAX_YUAN);
     }
 
-    fn positive(&mut self, path: &str, value: f64) {
-        if !(value > 0.0 && value.is_finite()) {
-            self.push(path, value.to_string(), "a finite number > 0");
-        }
+    /// An amount of money in yuan that must be above zero (it divides).
+    fn positive_yuan(&mut self, path: &str, value: f64) {
+        let ok = value > 0.0 && value <= MAX_YUAN;
+        let allowed = format!("a number > 0 and <= {MAX_YUAN}");
+        self.check(path, ok, || value.to_string(), &allowed);
     }
 
     fn count(&mut self, path: &str, value: u64, low: u64, high: u64) {
-        if value < low || value > high {
-            self.push(
-                path,
-                value.to_string(),
-                &format!("a whole number in [{low}, {high}]"),
-            );
-        }
+        let ok = value >= low && value <= high;
+        let allowed = format!("a whole number in [{low}, {high}]");
+        self.check(path, ok, || value.to_string(), &allowed);
     }
 
-    fn series(&mut self, path: &str, values: &[f64]) {
-        if values.is_empty() || values.iter().any(|v| !(*v > 0.0 && v.is_finite())) {
-            self.push(
-                path,
-                format!("{values:?}"),
-                "a non-empty list of numbers > 0",
-            );
-        }
+    /// Every value of a list in [low, high].
+    fn list(&mut self, path: &str, values: &[f64], low: f64, high: f64, unit: &str) {
+        let bad = values.iter().position(|v| !(*v >= low && *v <= high));
+        let allowed = format!("{unit} in [{low}, {high}]");
+        let shown = || match bad {
+            Some(i) => format!("{} (value {} is {})", short_list(values), i + 1, values[i]),
+            None => short_list(values),
+        };
+        self.check(path, bad.is_none(), shown, &allowed);
+    }
+}
+
+/// A list shown in a message: its first few values and how many there are.
+fn short_list(values: &[f64]) -> String {
+    const SHOWN: usize = 8;
+    let head: Vec<String> = values.iter().take(SHOWN).map(f64::to_string).collect();
+    if values.len() <= SHOWN {
+        format!("[{}]", head.join(", "))
+    } else {
+        format!("[{}, ...] ({} values)", head.join(", "), values.len())
+    }
+}
+
+/// "one value" / "7 values".
+fn values_noun(n: usize) -> String {
+    if n == 1 {
+        "1 value".to_owned()
+    } else {
+        format!("{n} values")
     }
 }
 
@@ -936,27 +999,63 @@ impl Validate for Params {
     fn validate(&self) -> Vec<RangeProblem> {
         self.problems()
     }
+
+    fn warnings(&self) -> Vec<Advice> {
+        self.advice()
+    }
 }
 
 impl Params {
     /// Every out-of-range or inconsistent value, with its key path.
     pub fn problems(&self) -> Vec<RangeProblem> {
-        let mut c = Checker {
-            problems: Vec::new(),
-        };
-        if self.name.trim().is_empty()
-            || !self
+        let mut c = Checker::new(false);
+        self.check_all(&mut c);
+        c.problems
+    }
+
+    /// What is allowed for every numeric key, `(dotted path, allowed)`, in check order; the
+    /// ranges that depend on another key are shown for the defaults.
+    pub fn allowed_ranges() -> Vec<(String, String)> {
+        let mut c = Checker::new(true);
+        Params::default().check_all(&mut c);
+        c.allowed.unwrap_or_default()
+    }
+
+    /// Last calendar year the run simulates (its last month's year).
+    pub fn last_year(&self) -> u32 {
+        let s = &self.simulation;
+        s.start_year + s.months.saturating_sub(1) / 12
+    }
+
+    fn check_all(&self, c: &mut Checker) {
+        self.check_name(c);
+        self.check_time_and_size(c);
+        self.check_cadres(c);
+        self.check_funding(c);
+        self.check_policy(c);
+        self.check_channels_and_identification(c);
+        self.check_shocks_and_economy(c);
+        self.check_industries(c);
+    }
+
+    fn check_name(&self, c: &mut Checker) {
+        let ok = !self.name.trim().is_empty()
+            && self
                 .name
                 .chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || ch == '.')
-            || self.name.starts_with('.')
-        {
-            c.push(
-                "name",
-                format!("{:?}", self.name),
-                "a non-empty name of letters, digits, '_', '-' or '.' (it names the results folder)",
-            );
-        }
+            && !self.name.starts_with('.')
+            && self.name.len() <= 100;
+        c.check(
+            "name",
+            ok,
+            || format!("{:?}", crate::scenario::shorten(&self.name)),
+            "a non-empty name of at most 100 letters, digits, '_', '-' or '.', not starting \
+             with '.' (it names the results folder)",
+        );
+    }
+
+    fn check_time_and_size(&self, c: &mut Checker) {
         let s = &self.simulation;
         c.count("simulation.seed", s.seed, 0, i64::MAX as u64);
         c.count("simulation.replicates", s.replicates.into(), 1, 10_000);
@@ -965,12 +1064,23 @@ impl Params {
 
         let p = &self.population;
         c.count("population.villages", p.villages.into(), 1, 1_000_000);
-        c.count(
-            "population.counties",
-            p.counties.into(),
-            1,
-            p.villages.max(1).into(),
-        );
+        if p.villages >= 1 {
+            let ok = p.counties >= 1 && p.counties <= p.villages;
+            let allowed = format!(
+                "a whole number in [1, {}]: at most one county per village (`population.villages` = {})",
+                p.villages, p.villages
+            );
+            if let Some(list) = &mut c.allowed {
+                let text = "a whole number in [1, population.villages]";
+                list.push(("population.counties".into(), text.into()));
+            }
+            if !ok {
+                let problem =
+                    RangeProblem::new("population.counties", p.counties.to_string(), allowed)
+                        .depending_on("population.villages");
+                c.push(problem);
+            }
+        }
         c.count(
             "population.households_per_village",
             p.households_per_village.into(),
@@ -991,21 +1101,86 @@ impl Params {
         );
         c.unit("population.eco_restricted_share", p.eco_restricted_share);
         c.unit("population.chronic_illness_share", p.chronic_illness_share);
+        if c.problems.is_empty() {
+            self.check_world_size(c);
+        }
+    }
 
+    /// The size of the world and the run against the limits, before anything is allocated;
+    /// only the first limit exceeded is reported (the others follow from it).
+    fn check_world_size(&self, c: &mut Checker) {
+        let p = &self.population;
+        let s = &self.simulation;
+        let per_village = u64::from(p.households_per_village.max(p.households_min));
+        let world = u64::from(p.villages) * per_village;
+        let village_months = u64::from(p.villages) * u64::from(s.months);
+        let limits = [
+            (
+                "population.villages",
+                &[
+                    "population.households_per_village",
+                    "population.households_min",
+                ][..],
+                format!("{} villages x {per_village} households", p.villages),
+                world,
+                MAX_WORLD_HOUSEHOLDS,
+                "households in one world (about 100 bytes each)",
+            ),
+            (
+                "simulation.replicates",
+                &["population.villages", "population.households_per_village"][..],
+                format!("{} replicates x {world} households", s.replicates),
+                world * u64::from(s.replicates),
+                MAX_HOUSEHOLD_REPLICATES,
+                "household-replicates (households x replicates) in one run",
+            ),
+            (
+                "simulation.months",
+                &["population.villages"][..],
+                format!("{} villages x {} months", p.villages, s.months),
+                village_months,
+                MAX_VILLAGE_MONTHS,
+                "village-months (villages x months) in one run",
+            ),
+        ];
+        for (path, related, factors, total, limit, what) in limits {
+            if total > limit {
+                let value = format!("{factors} = {total}");
+                let mut problem = RangeProblem::new(path, value, format!("at most {limit} {what}"));
+                for other in related {
+                    problem = problem.depending_on(*other);
+                }
+                c.push(problem);
+                return;
+            }
+        }
+    }
+
+    fn check_cadres(&self, c: &mut Checker) {
         let k = &self.cadres;
         c.count("cadres.start_year", k.start_year.into(), 2000, 2100);
+        let last = self.last_year();
+        if k.enabled && k.start_year > last && k.start_year <= 2100 {
+            let allowed = format!(
+                "a year up to {last}, the run's last year (to run without first secretaries, \
+                 set cadres.enabled = false)"
+            );
+            c.push(
+                RangeProblem::new("cadres.start_year", k.start_year.to_string(), allowed)
+                    .only_if_written(),
+            );
+        }
         let shares = k.mix.shares();
         for (bg, share) in Background::ALL.iter().zip(shares) {
             c.unit(&format!("cadres.mix.{}", bg.key()), share);
         }
         let sum: f64 = shares.iter().sum();
-        if (sum - 1.0).abs() > 1e-6 {
-            c.push(
-                "cadres.mix",
-                format!("shares summing to {}", (sum * 1e6).round() / 1e6),
-                "shares that sum to 1",
-            );
-        }
+        c.check(
+            "cadres.mix",
+            (sum - 1.0).abs() <= 1e-6,
+            || format!("shares summing to {}", (sum * 1e6).round() / 1e6),
+            "shares that sum to 1",
+        );
         c.unit("cadres.admin_burden", k.admin_burden);
         c.count("cadres.tenure_months", k.tenure_months.into(), 1, 600);
         c.count("cadres.team_size", k.team_size.into(), 1, 20);
@@ -1030,7 +1205,7 @@ impl Params {
                 1.0,
             );
             c.unit(&format!("{base}.fatigue"), t.fatigue);
-            c.non_negative(&format!("{base}.unit_resources"), t.unit_resources);
+            c.yuan(&format!("{base}.unit_resources"), t.unit_resources);
             c.range(
                 &format!("{base}.experience_years"),
                 t.experience_years,
@@ -1038,28 +1213,80 @@ impl Params {
                 60.0,
             );
         }
+    }
 
+    fn check_funding(&self, c: &mut Checker) {
         let f = &self.funding;
-        c.non_negative("funding.county_allocation", f.county_allocation);
+        c.yuan("funding.county_allocation", f.county_allocation);
         c.unit("funding.leakage", f.leakage);
         c.unit("funding.idle_share", f.idle_share);
-        if f.schedule.is_empty() || f.schedule.iter().any(|v| !(*v >= 0.0 && v.is_finite())) {
-            c.push(
-                "funding.schedule",
-                format!("{:?}", f.schedule),
-                "a non-empty list of numbers >= 0",
-            );
-        }
+        c.list(
+            "funding.schedule",
+            &f.schedule,
+            0.0,
+            100.0,
+            "index values (2015 = 1)",
+        );
         c.count(
             "funding.schedule_start_year",
             f.schedule_start_year.into(),
             2000,
             2100,
         );
+        let last = self.last_year();
+        if f.schedule_start_year > last && f.schedule_start_year <= 2100 {
+            let allowed = format!("a year up to {last}, the run's last year");
+            c.push(
+                RangeProblem::new(
+                    "funding.schedule_start_year",
+                    f.schedule_start_year.to_string(),
+                    allowed,
+                )
+                .only_if_written(),
+            );
+        } else if (2000..=2100).contains(&f.schedule_start_year) {
+            let note = "held at its last value afterwards";
+            let problem =
+                self.series_length("funding.schedule", &f.schedule, f.schedule_start_year, note);
+            if let Some(problem) = problem {
+                c.push(problem.depending_on("funding.schedule_start_year"));
+            }
+        }
+    }
 
+    /// A yearly series starting in `first` that stops before the years the run needs; `None`
+    /// when it is long enough (or has other problems, reported by the range check).
+    fn series_length(
+        &self,
+        path: &str,
+        values: &[f64],
+        first: u32,
+        after: &str,
+    ) -> Option<RangeProblem> {
+        let until = self.last_year().min(SERIES_LAST_KNOWN_YEAR).max(first);
+        let needed = (until - first + 1) as usize;
+        if values.len() >= needed {
+            return None;
+        }
+        let years = if needed == 1 {
+            format!("{first}")
+        } else {
+            format!("{first}-{until}")
+        };
+        let allowed = format!(
+            "{}, one per year {years} (the run ends in {}; after {SERIES_LAST_KNOWN_YEAR} or \
+             its last value the series is {after})",
+            values_noun(needed),
+            self.last_year()
+        );
+        let value = format!("{} ({})", short_list(values), values_noun(values.len()));
+        Some(RangeProblem::new(path, value, allowed))
+    }
+
+    fn check_policy(&self, c: &mut Checker) {
         let i = &self.incentives;
-        c.non_negative("incentives.subsidy", i.subsidy);
-        c.positive("incentives.base_cost", i.base_cost);
+        c.yuan("incentives.subsidy", i.subsidy);
+        c.positive_yuan("incentives.base_cost", i.base_cost);
         c.unit("incentives.promotion_share", i.promotion_share);
         c.range(
             "incentives.recall_percentile",
@@ -1082,6 +1309,21 @@ impl Params {
             2000,
             2100,
         );
+        let last = self.last_year();
+        if pol.monitoring && pol.monitoring_start_year > last && pol.monitoring_start_year <= 2100 {
+            let allowed = format!(
+                "a year up to {last}, the run's last year (to run without monitoring, set \
+                 policy.monitoring = false)"
+            );
+            c.push(
+                RangeProblem::new(
+                    "policy.monitoring_start_year",
+                    pol.monitoring_start_year.to_string(),
+                    allowed,
+                )
+                .only_if_written(),
+            );
+        }
         c.count(
             "policy.post_exit_support_years",
             pol.post_exit_support_years.into(),
@@ -1090,16 +1332,23 @@ impl Params {
         );
         c.unit("policy.relocation_share", pol.relocation_share);
         c.unit("policy.relocation_remoteness", pol.relocation_remoteness);
-        c.non_negative("policy.relocation_cost", pol.relocation_cost);
+        c.yuan("policy.relocation_cost", pol.relocation_cost);
         c.range("policy.monitoring_band", pol.monitoring_band, 1.0, 5.0);
         c.unit("policy.monitoring_flag_rate", pol.monitoring_flag_rate);
         c.unit("policy.monitoring_success", pol.monitoring_success);
+    }
 
+    fn check_channels_and_identification(&self, c: &mut Checker) {
         let ch = &self.channels;
-        c.non_negative("channels.contacts_per_effort", ch.contacts_per_effort);
+        c.range(
+            "channels.contacts_per_effort",
+            ch.contacts_per_effort,
+            0.0,
+            1000.0,
+        );
         c.unit("channels.organisation_gain", ch.organisation_gain);
         c.range("channels.specialist_bonus", ch.specialist_bonus, 1.0, 10.0);
-        c.positive(
+        c.positive_yuan(
             "channels.infrastructure_cost_per_point",
             ch.infrastructure_cost_per_point,
         );
@@ -1119,8 +1368,8 @@ impl Params {
         );
         c.unit("channels.training_gain", ch.training_gain);
         c.unit("channels.motivation_gain", ch.motivation_gain);
-        c.non_negative("channels.housing_cost", ch.housing_cost);
-        c.non_negative("channels.contact_cost", ch.contact_cost);
+        c.yuan("channels.housing_cost", ch.housing_cost);
+        c.yuan("channels.contact_cost", ch.contact_cost);
 
         let id = &self.identification;
         c.unit("identification.base_exclusion", id.base_exclusion);
@@ -1144,7 +1393,9 @@ impl Params {
             0.0,
             2.0,
         );
+    }
 
+    fn check_shocks_and_economy(&self, c: &mut Checker) {
         let sh = &self.shocks;
         c.range("shocks.illness_rate", sh.illness_rate, 0.0, 12.0);
         c.range(
@@ -1153,37 +1404,51 @@ impl Params {
             0.0,
             12.0,
         );
-        c.non_negative("shocks.illness_cost", sh.illness_cost);
+        c.yuan("shocks.illness_cost", sh.illness_cost);
         c.count("shocks.illness_months", sh.illness_months.into(), 0, 60);
         c.unit("shocks.disaster_rate", sh.disaster_rate);
         c.unit("shocks.disaster_loss", sh.disaster_loss);
         c.count("shocks.disaster_months", sh.disaster_months.into(), 0, 60);
-        c.range("shocks.price_volatility", sh.price_volatility, 0.0, 10.0);
-        c.unit("shocks.price_reversion", sh.price_reversion);
+        c.range("shocks.price_volatility", sh.price_volatility, 0.0, 3.0);
+        c.range("shocks.price_reversion", sh.price_reversion, 0.01, 1.0);
         c.unit("shocks.macro_2020_return_share", sh.macro_2020_return_share);
 
         let e = &self.economy;
-        c.non_negative("economy.farm_per_labourer", e.farm_per_labourer);
-        c.non_negative("economy.migrant_remittance", e.migrant_remittance);
-        c.non_negative("economy.local_wage", e.local_wage);
-        c.non_negative("economy.other_income", e.other_income);
+        c.yuan("economy.farm_per_labourer", e.farm_per_labourer);
+        c.yuan("economy.migrant_remittance", e.migrant_remittance);
+        c.yuan("economy.local_wage", e.local_wage);
+        c.yuan("economy.other_income", e.other_income);
         c.unit("economy.migration_rate", e.migration_rate);
         c.unit("economy.return_rate", e.return_rate);
         c.unit("economy.migration_threshold", e.migration_threshold);
         c.unit("economy.saving_rate", e.saving_rate);
         c.unit("economy.coverage_uninsured", e.coverage_uninsured);
         c.unit("economy.coverage_insured", e.coverage_insured);
-        c.non_negative("economy.chronic_care_cost", e.chronic_care_cost);
-        c.series("economy.poverty_line", &e.poverty_line);
-        c.series("economy.dibao_standard", &e.dibao_standard);
-        c.range("economy.indexation", e.indexation, -0.5, 1.0);
+        c.yuan("economy.chronic_care_cost", e.chronic_care_cost);
+        let lines = [
+            ("economy.poverty_line", &e.poverty_line),
+            ("economy.dibao_standard", &e.dibao_standard),
+        ];
+        for (path, values) in lines {
+            let before = c.problems.len();
+            c.list(path, values, 1.0, 1e6, "yuan per person-year");
+            let note = "raised by economy.indexation each year";
+            if c.problems.len() == before {
+                if let Some(problem) = self.series_length(path, values, SERIES_START_YEAR, note) {
+                    c.push(problem);
+                }
+            }
+        }
+        c.range("economy.indexation", e.indexation, -0.5, 0.5);
         c.unit("economy.dividend_share", e.dividend_share);
-        c.range("economy.income_growth", e.income_growth, -0.5, 1.0);
+        c.range("economy.income_growth", e.income_growth, -0.5, 0.5);
+    }
 
+    fn check_industries(&self, c: &mut Checker) {
         for kind in IndustryKind::ALL {
             let spec = self.industries.get(kind);
             let base = format!("industries.{}", kind_key(kind));
-            c.positive(&format!("{base}.capex"), spec.capex);
+            c.positive_yuan(&format!("{base}.capex"), spec.capex);
             c.count(
                 &format!("{base}.months_to_income"),
                 spec.months_to_income.into(),
@@ -1201,7 +1466,7 @@ impl Params {
                 &format!("{base}.price_volatility"),
                 spec.price_volatility,
                 0.0,
-                5.0,
+                1.0,
             );
             c.range(
                 &format!("{base}.jobs_per_100k"),
@@ -1210,9 +1475,146 @@ impl Params {
                 100.0,
             );
         }
-        c.problems
+    }
+
+    /// Values that are allowed but switched off or overridden by another value, each with what
+    /// to do instead. The loader keeps only those about keys the user wrote.
+    pub fn advice(&self) -> Vec<Advice> {
+        let mut out = Vec::new();
+        let k = &self.cadres;
+        if !k.enabled {
+            for key in CADRE_KEYS.iter().filter(|key| **key != "enabled") {
+                out.push(Advice::new(
+                    format!("cadres.{key}"),
+                    format!("`cadres.{key}` has no effect: `cadres.enabled = false` sends no first secretaries"),
+                ));
+            }
+            out.push(Advice::new(
+                "cadre_types",
+                "`cadre_types` has no effect: `cadres.enabled = false` sends no first secretaries",
+            ));
+        } else if k.start_year > self.last_year() {
+            out.push(Advice::new(
+                "simulation.months",
+                format!(
+                    "the run ends in {}, before the first secretaries arrive in {} \
+                     (`cadres.start_year`): no secretary is ever sent; lengthen the run, or set \
+                     cadres.enabled = false to say so",
+                    self.last_year(),
+                    k.start_year
+                ),
+            ));
+        }
+        if k.assignment == Assignment::Matched {
+            out.push(Advice::new(
+                "cadres.mix",
+                "`cadres.mix` is ignored under `cadres.assignment = \"matched\"`: each village \
+                 gets the specialist that fits its weakest area, whatever the mix. To send \
+                 secretaries in these shares, set `cadres.assignment = \"random\"`",
+            ));
+        }
+        if !k.training {
+            out.push(Advice::new(
+                "cadres.training_learning_boost",
+                "`cadres.training_learning_boost` has no effect while `cadres.training = false`; \
+                 set cadres.training = true to use it",
+            ));
+        }
+        let i = &self.incentives;
+        if !i.promotion_on_performance {
+            out.push(Advice::new(
+                "incentives.promotion_share",
+                "`incentives.promotion_share` has no effect while \
+                 `incentives.promotion_on_performance = false`; set it to true to use it",
+            ));
+        }
+        let pol = &self.policy;
+        match pol.exit_rule {
+            ExitRule::Standard => {
+                for key in ["policy.strict_margin", "identification.third_party_noise"] {
+                    out.push(Advice::new(
+                        key,
+                        format!(
+                            "`{key}` has no effect under `policy.exit_rule = \"standard\"`; it \
+                             applies to the strict rule (set policy.exit_rule = \"strict\")"
+                        ),
+                    ));
+                }
+            }
+            ExitRule::Strict => out.push(Advice::new(
+                "policy.deadline_pressure",
+                "`policy.deadline_pressure` has no effect under `policy.exit_rule = \"strict\"` \
+                 (the strict rule does not bend under pressure); set policy.exit_rule = \
+                 \"standard\" to use it",
+            )),
+        }
+        if !pol.monitoring {
+            for key in MONITORING_KEYS {
+                out.push(Advice::new(
+                    format!("policy.{key}"),
+                    format!(
+                        "`policy.{key}` has no effect while `policy.monitoring = false`; set \
+                         policy.monitoring = true to use it"
+                    ),
+                ));
+            }
+        } else if pol.monitoring_start_year > self.last_year() {
+            out.push(Advice::new(
+                "simulation.months",
+                format!(
+                    "the run ends in {}, before monitoring starts in {} \
+                     (`policy.monitoring_start_year`): no household is ever monitored",
+                    self.last_year(),
+                    pol.monitoring_start_year
+                ),
+            ));
+        }
+        if pol.relocation_share <= 0.0 {
+            for key in ["policy.relocation_remoteness", "policy.relocation_cost"] {
+                out.push(Advice::new(
+                    key,
+                    format!(
+                        "`{key}` has no effect while `policy.relocation_share = 0` (nobody is \
+                         relocated)"
+                    ),
+                ));
+            }
+        }
+        if !self.shocks.macro_2020 {
+            out.push(Advice::new(
+                "shocks.macro_2020_return_share",
+                "`shocks.macro_2020_return_share` has no effect while `shocks.macro_2020 = \
+                 false`; set shocks.macro_2020 = true to use it",
+            ));
+        }
+        out
     }
 }
+
+/// Keys of `[cadres]` (for the advice when the programme is switched off).
+const CADRE_KEYS: [&str; 13] = [
+    "enabled",
+    "start_year",
+    "mix",
+    "assignment",
+    "admin_burden",
+    "tenure_months",
+    "team_size",
+    "training",
+    "training_learning_boost",
+    "strategy",
+    "recover",
+    "handover",
+    "experience_knowhow",
+];
+
+/// Keys of `[policy]` that only matter while monitoring is on.
+const MONITORING_KEYS: [&str; 4] = [
+    "monitoring_start_year",
+    "monitoring_band",
+    "monitoring_flag_rate",
+    "monitoring_success",
+];
 
 /// The scenario-file name of an industry kind.
 pub fn kind_key(kind: IndustryKind) -> &'static str {

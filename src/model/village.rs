@@ -505,7 +505,7 @@ impl Village {
     }
 
     fn step_cadre(&mut self, params: &Params, year: u32) {
-        if year < params.cadres.start_year {
+        if !params.cadres.enabled || year < params.cadres.start_year {
             return;
         }
         if let Some(c) = &self.cadre {

@@ -12,7 +12,7 @@ use super::keypath::KeyPath;
 use super::problem::{Problem, Site};
 use super::provenance::{Provenance, Writer};
 use super::schema::{expected_name, found_name, Schema};
-use super::text::{excerpt, line_column};
+use super::text::{excerpt, LineIndex};
 
 /// Problems found so far, and where each written path came from.
 #[derive(Debug, Default)]
@@ -29,8 +29,8 @@ pub(crate) struct Report {
 pub(crate) enum Origin<'t> {
     /// The scenario file; spans index into its text.
     File {
-        /// The whole file text.
-        text: &'t str,
+        /// The whole file text, indexed by line.
+        lines: &'t LineIndex<'t>,
     },
     /// The `index`-th `--set`; spans of values index into `value_text`.
     Override {
@@ -47,8 +47,8 @@ impl Origin<'_> {
     /// The site of a span.
     pub(crate) fn site(&self, span: &Range<usize>) -> Site {
         match self {
-            Origin::File { text } => {
-                let (line, column) = line_column(text, span.start);
+            Origin::File { lines } => {
+                let (line, column) = lines.line_column(span.start);
                 Site::file(line, column)
             }
             Origin::Override { index, arg, .. } => Site::override_arg(*index, arg),
@@ -58,7 +58,7 @@ impl Origin<'_> {
     /// The value written at `span`, as the user wrote it.
     fn given(&self, span: &Range<usize>) -> String {
         match self {
-            Origin::File { text } => excerpt(text, span.clone()),
+            Origin::File { lines } => excerpt(lines.text(), span.clone()),
             Origin::Override { value_text, .. } => excerpt(value_text, span.clone()),
         }
     }

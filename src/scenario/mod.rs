@@ -37,6 +37,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -44,19 +45,26 @@ use serde::Serialize;
 use toml::de::DeTable;
 use toml::Table;
 
-pub use problem::{Location, Problem, ScenarioError};
+pub use problem::{Location, Problem, ScenarioError, Warning};
 
 pub(crate) use merge::to_value;
 pub(crate) use schema::found_name;
-pub(crate) use text::line_column;
+pub(crate) use text::{line_column, shorten};
 
 use keypath::{KeyPath, Segment};
 use merge::{merge_root, Origin, Report};
 use problem::Site;
 use schema::Schema;
+use text::LineIndex;
 
 /// Label used for the scenario built into the program.
 pub const BASELINE_LABEL: &str = "<built-in baseline>";
+
+/// Largest scenario text accepted, in bytes (1 MiB). A scenario states only
+/// what differs from the defaults, so even one listing every key with long
+/// comments is a few tens of KiB; the limit is checked before parsing, so a
+/// huge or endless file is refused at once instead of being read and walked.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 
 /// Where scenario text came from: a label shown in messages (usually the file
 /// path, or [`BASELINE_LABEL`]) and the TOML text itself.
@@ -77,10 +85,27 @@ impl Source {
         }
     }
 
-    /// Reads a scenario file; its path (as given) becomes the label.
+    /// Reads a scenario file; its path (as given) becomes the label. Reads at
+    /// most [`MAX_SCENARIO_BYTES`] + 1 bytes: a larger file is refused with an
+    /// `InvalidData` error saying so, as is a file that is not UTF-8 text.
     pub fn from_file(path: impl AsRef<Path>) -> std::io::Result<Self> {
+        use std::io::Read;
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)?;
+        let file = std::fs::File::open(path)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_SCENARIO_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() > MAX_SCENARIO_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                too_large_message(),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let msg = format!("the file is not UTF-8 text (invalid byte at offset {at})");
+            std::io::Error::new(std::io::ErrorKind::InvalidData, msg)
+        })?;
         Ok(Self::new(path.display().to_string(), text))
     }
 
@@ -88,6 +113,14 @@ impl Source {
     pub fn baseline() -> Self {
         Self::new(BASELINE_LABEL, "")
     }
+}
+
+/// What is said of a scenario text over [`MAX_SCENARIO_BYTES`].
+fn too_large_message() -> String {
+    format!(
+        "the scenario is larger than {MAX_SCENARIO_BYTES} bytes (1 MiB), the most a scenario \
+         file may hold; a scenario lists only the values that differ from the baseline"
+    )
 }
 
 /// A range or consistency problem found by `T`'s own validation on the fully
@@ -100,6 +133,14 @@ pub struct RangeProblem {
     pub value: String,
     /// What is allowed, e.g. `a number in [0, 1]`.
     pub allowed: String,
+    /// Other keys whose values set the allowed range (e.g. `population.villages`
+    /// for `population.counties`): when the user did not write `path` itself,
+    /// the problem is located at the first of these the user wrote.
+    pub related: Vec<String>,
+    /// A contradiction that is a problem only when the user wrote `path`
+    /// (e.g. a start year after the run's end): when `path` is a default the
+    /// problem is dropped, and `T` may give a warning instead.
+    pub only_if_written: bool,
 }
 
 impl RangeProblem {
@@ -113,6 +154,41 @@ impl RangeProblem {
             path: path.into(),
             value: value.into(),
             allowed: allowed.into(),
+            related: Vec::new(),
+            only_if_written: false,
+        }
+    }
+
+    /// The same problem, reported only when the user wrote its key.
+    pub fn only_if_written(mut self) -> Self {
+        self.only_if_written = true;
+        self
+    }
+
+    /// The same problem, whose allowed range also depends on the key at `path`.
+    pub fn depending_on(mut self, path: impl Into<String>) -> Self {
+        self.related.push(path.into());
+        self
+    }
+}
+
+/// Something `T`'s own validation wants to tell the user about a value it
+/// accepts: e.g. a key that another key switches off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Advice {
+    /// Dotted key path of the value concerned, e.g. `cadres.mix`; the advice
+    /// is given only when the user wrote this key (or something under it).
+    pub path: String,
+    /// The whole message, e.g. "`cadres.mix` is ignored under ...".
+    pub message: String,
+}
+
+impl Advice {
+    /// Advice about the value at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
         }
     }
 }
@@ -121,6 +197,13 @@ impl RangeProblem {
 pub trait Validate {
     /// Every problem with the value; empty when it is usable.
     fn validate(&self) -> Vec<RangeProblem>;
+
+    /// Advice on values that are allowed but probably not meant (inert keys,
+    /// settings another setting overrides). Asked only of a value without
+    /// problems; the default is none.
+    fn warnings(&self) -> Vec<Advice> {
+        Vec::new()
+    }
 }
 
 /// Parses `source`, applies `overrides` (`key.path=value` strings from the
@@ -130,6 +213,24 @@ pub fn load<T>(source: &Source, overrides: &[String]) -> Result<T, ScenarioError
 where
     T: Default + Serialize + DeserializeOwned + Validate,
 {
+    load_with_warnings(source, overrides).map(|(value, _)| value)
+}
+
+/// [`load`], also returning the warnings `T` gives on the resolved value
+/// ([`Validate::warnings`]), each located at the file position or override
+/// that wrote the value concerned; advice about values the user did not write
+/// is dropped.
+pub fn load_with_warnings<T>(
+    source: &Source,
+    overrides: &[String],
+) -> Result<(T, Vec<Warning>), ScenarioError>
+where
+    T: Default + Serialize + DeserializeOwned + Validate,
+{
+    if source.text.len() > MAX_SCENARIO_BYTES {
+        let problem = Problem::new(Site::file(1, 1), "", too_large_message());
+        return Err(ScenarioError::new(&source.label, vec![problem]));
+    }
     let schema = Schema::of::<T>().map_err(|why| {
         let msg = format!("internal error: {why}");
         let problem = Problem::new(Site::default_value(), "", msg);
@@ -137,7 +238,8 @@ where
     })?;
     let mut merged = schema.tree().clone();
     let mut report = Report::default();
-    let readable = merge_file(&source.text, &schema, &mut merged, &mut report);
+    let lines = LineIndex::new(&source.text);
+    let readable = merge_file(&lines, &schema, &mut merged, &mut report);
     overrides::apply_overrides(overrides, &schema, &mut merged, &mut report);
     let value = if readable {
         resolve::deserialize::<T>(&mut merged, &schema, &mut report)
@@ -148,7 +250,11 @@ where
         check_ranges(value, &mut report);
     }
     match value {
-        Some(value) if report.problems.is_empty() => Ok(value),
+        Some(value) if report.problems.is_empty() => {
+            let warnings = locate_advice(value.warnings(), &report);
+            let sorted = ScenarioError::new(&source.label, warnings);
+            Ok((value, sorted.problems().to_vec()))
+        }
         _ => Err(ScenarioError::new(&source.label, report.problems)),
     }
 }
@@ -159,41 +265,84 @@ pub fn to_toml<T: Serialize>(value: &T) -> Result<String, toml::ser::Error> {
 }
 
 /// Parses and merges the file; on syntax errors reports each and returns false.
-fn merge_file(text: &str, schema: &Schema, merged: &mut Table, report: &mut Report) -> bool {
-    let origin = Origin::File { text };
-    let (root, errors) = DeTable::parse_recoverable(text);
+fn merge_file(
+    lines: &LineIndex<'_>,
+    schema: &Schema,
+    merged: &mut Table,
+    report: &mut Report,
+) -> bool {
+    let origin = Origin::File { lines };
+    let (root, errors) = DeTable::parse_recoverable(lines.text());
     if errors.is_empty() {
         merge_root(origin, schema, root.get_ref(), merged, report);
         return true;
     }
+    let mut seen = HashSet::new();
     for error in errors {
         let site = origin.site(&error.span().unwrap_or(0..0));
         let problem = Problem::new(site, "", format!("invalid TOML: {}", error.message()));
-        if !report.problems.contains(&problem) {
+        if seen.insert(problem.clone()) {
             report.problems.push(problem);
         }
     }
     false
 }
 
-/// Runs `T`'s own validation and locates each problem it reports; one
-/// already reported at the same path and location is not repeated.
+/// The parsed form of a dotted path from `T`'s own validation.
+fn parse_path(path: &str) -> KeyPath {
+    KeyPath::parse(path)
+        .unwrap_or_else(|_| KeyPath::from_segments(vec![Segment::Key(path.to_owned())]))
+}
+
+/// Runs `T`'s own validation and locates each problem it reports: at the
+/// value itself when the user wrote it, else at the first related key the
+/// user wrote (a constraint between two keys is the fault of the one set),
+/// else at "default". One already reported at the same path and location is
+/// not repeated.
 fn check_ranges<T: Validate>(value: &T, report: &mut Report) {
+    let mut seen: HashSet<(String, Location)> = report
+        .problems
+        .iter()
+        .map(|p| (p.path().to_owned(), p.location().clone()))
+        .collect();
     for range in value.validate() {
-        let path = KeyPath::parse(&range.path)
-            .unwrap_or_else(|_| KeyPath::from_segments(vec![Segment::Key(range.path.clone())]));
-        let site = report.provenance.locate(&path);
-        let message = format!(
-            "`{}` = {} is out of range: allowed {}",
-            range.path, range.value, range.allowed
-        );
-        let problem = Problem::new(site, range.path, message);
-        let repeated = report
-            .problems
+        let own = report.provenance.locate(&parse_path(&range.path));
+        let unwritten = matches!(own.location(), Location::Default);
+        if unwritten && range.only_if_written {
+            continue;
+        }
+        let related = range
+            .related
             .iter()
-            .any(|p| p.path() == problem.path() && p.location() == problem.location());
-        if !repeated {
+            .map(|path| (path, report.provenance.locate(&parse_path(path))))
+            .find(|(_, site)| !matches!(site.location(), Location::Default));
+        let (site, shown) = match (own.location(), related) {
+            (Location::Default, Some((by, site))) => {
+                let shown = format!(
+                    "`{}` = {} (the default, limited by `{by}`)",
+                    range.path, range.value
+                );
+                (site, shown)
+            }
+            _ => (own, format!("`{}` = {}", range.path, range.value)),
+        };
+        let message = format!("{shown} is out of range: allowed {}", range.allowed);
+        let problem = Problem::new(site, range.path, message);
+        if seen.insert((problem.path().to_owned(), problem.location().clone())) {
             report.problems.push(problem);
         }
     }
+}
+
+/// Locates each piece of advice at the value the user wrote; advice about a
+/// value nobody wrote (a default) is dropped.
+fn locate_advice(advice: Vec<Advice>, report: &Report) -> Vec<Warning> {
+    advice
+        .into_iter()
+        .filter_map(|advice| {
+            let site = report.provenance.locate(&parse_path(&advice.path));
+            let problem = Problem::new(site, advice.path, advice.message);
+            problem.is_located().then_some(problem)
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@
 use std::fmt;
 
 /// Where a problem comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Location {
     /// A position in the scenario file (both 1-based; the column counts characters).
     File {
@@ -32,7 +32,7 @@ impl fmt::Display for Location {
 
 /// A location together with the key used to order problems: file positions
 /// first (by line, column), then overrides (in command-line order), then defaults.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Site {
     location: Location,
     order: (u8, usize, usize),
@@ -63,10 +63,16 @@ impl Site {
             order: (2, 0, 0),
         }
     }
+
+    /// Where this site is.
+    pub(crate) fn location(&self) -> &Location {
+        &self.location
+    }
 }
 
-/// One thing wrong with a scenario.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One thing wrong with a scenario (or, as a [`Warning`], one thing that is
+/// probably not what its author meant).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Problem {
     site: Site,
     path: String,
@@ -99,6 +105,12 @@ impl Problem {
         &self.message
     }
 
+    /// True when the problem points at the file or an override, false when
+    /// it could only be placed at a default.
+    pub fn is_located(&self) -> bool {
+        !matches!(self.location(), Location::Default)
+    }
+
     /// The problem as one line, prefixed by its location; file positions are
     /// shown as `label:line:column`.
     pub fn render(&self, label: &str) -> String {
@@ -108,6 +120,11 @@ impl Problem {
         }
     }
 }
+
+/// A value the scenario accepts but that probably does not do what its
+/// author meant (e.g. a key another key switches off); located like a
+/// [`Problem`], at the value the user wrote.
+pub type Warning = Problem;
 
 /// Everything wrong with a scenario, reported at once.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -1,5 +1,7 @@
 //! Helpers over the raw scenario text: byte offsets to 1-based
-//! `line:column`, and short excerpts of "the value as given" for messages.
+//! `line:column` (through a [`LineIndex`] built once, so that locating many
+//! problems stays linear in the file's size), and short excerpts of "the
+//! value as given" for messages.
 
 use std::ops::Range;
 
@@ -8,16 +10,46 @@ const MAX_EXCERPT_CHARS: usize = 60;
 
 /// Converts a byte offset into a 1-based `(line, column)`; the column counts
 /// characters, not bytes. Offsets past the end are clamped to the end.
+/// Scans the text: for many lookups in one text build a [`LineIndex`].
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
+    LineIndex::new(text).line_column(offset)
+}
+
+/// Byte offsets at which each line of one text starts, so that an offset is
+/// turned into `line:column` by a binary search plus a scan of its own line
+/// (instead of a scan from the start of the file for every problem).
+#[derive(Clone, Debug)]
+pub(crate) struct LineIndex<'t> {
+    text: &'t str,
+    /// Byte offset of the first character of each line; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    /// Indexes `text` (one pass).
+    pub(crate) fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { text, starts }
     }
-    let before = &text[..end];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+
+    /// The indexed text.
+    pub(crate) fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// 1-based `(line, column)` of a byte offset, as [`line_column`].
+    pub(crate) fn line_column(&self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let mut end = offset.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= end);
+        let line_start = self.starts[line.saturating_sub(1)];
+        let column = text[line_start..end].chars().count() + 1;
+        (line, column)
+    }
 }
 
 /// The text covered by `span`, trimmed, on one line and shortened for display.
@@ -58,6 +90,23 @@ mod tests {
         assert_eq!(line_column(text, 11), (1, 11));
         // An offset inside a multi-byte character is clamped back to its start.
         assert_eq!(line_column(text, 9), (1, 9));
+    }
+
+    #[test]
+    fn the_index_agrees_with_a_scan_at_every_offset() {
+        let text = "a = 1\n\nné = \"é\"\r\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..text.len() + 3 {
+            let mut end = offset.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let before = &text[..end];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before[start..].chars().count() + 1;
+            assert_eq!(index.line_column(offset), (line, column), "offset {offset}");
+        }
     }
 
     #[test]

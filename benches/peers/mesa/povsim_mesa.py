@@ -125,6 +125,7 @@ class Params:
             self.third_party_noise = float(ide["third_party_noise"])
 
             self.cadres_start_year = int(cad["start_year"])
+            self.cadres_enabled = bool(cad.get("enabled", True))
         except KeyError as missing:
             raise PeerError(
                 f"scenario lacks {missing}: pass the fully resolved scenario printed by "
@@ -132,11 +133,11 @@ class Params:
             ) from None
         last_year = self.start_year + (self.months - 1) // 12
         # What the peer leaves out must not happen in the scenario.
-        if self.cadres_start_year <= last_year:
+        if self.cadres_enabled and self.cadres_start_year <= last_year:
             raise PeerError(
                 f"cadres.start_year = {self.cadres_start_year} is within the simulated years "
                 f"(up to {last_year}); the peer implements the core without the programme: set "
-                "it after the last simulated year"
+                "cadres.enabled = false"
             )
         if self.relocation_share > 0.0 and self.start_year <= 2020 and last_year >= 2016:
             raise PeerError("policy.relocation_share must be 0: the peer has no relocation")
