@@ -113,9 +113,11 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         s.params.name = name.clone();
         names.push(name);
     }
-    let target = args.output.out.clone().unwrap_or_else(|| {
-        PathBuf::from("outputs").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
-    });
+    let target = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs").join(default_folder_name(&names)));
     let mut dir = ResultsDir::prepare(&target, args.output.force)?;
     let pool = thread_pool(args.output.work.threads)?;
     let total: u64 = loaded.iter().map(|s| months_to_simulate(&s.params)).sum();
@@ -205,6 +207,26 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     )
 }
 
+/// Longest default folder name of a comparison, bytes (longer lists get a hash instead).
+const DEFAULT_NAME_BYTES: usize = 100;
+
+/// `compare-<reference>-vs-<others>`; when that gets long (many or long names), the
+/// reference, the number of others and a short hash of all the names instead, so the default
+/// stays a valid folder name however many scenarios are compared.
+fn default_folder_name(names: &[String]) -> String {
+    let full = format!("compare-{}-vs-{}", names[0], names[1..].join("-"));
+    if full.len() <= DEFAULT_NAME_BYTES {
+        return full;
+    }
+    let hash = hash_text(&names.join("\n"));
+    let short: String = names[0].chars().take(40).collect();
+    format!(
+        "compare-{short}-vs-{}-others-{}",
+        names.len() - 1,
+        &hash["sha256:".len().."sha256:".len() + 8]
+    )
+}
+
 /// The comparison as a terminal table.
 fn comparison_table(differences: &[PairedDifference], replicates: u32, crn: bool) -> String {
     let mut out = format!(
@@ -233,4 +255,25 @@ fn comparison_table(differences: &[PairedDifference], replicates: u32, crn: bool
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_folder_names_stay_short_and_distinct() {
+        let two = vec!["baseline".to_string(), "training".to_string()];
+        assert_eq!(default_folder_name(&two), "compare-baseline-vs-training");
+        let many: Vec<String> = (0..30).map(|k| format!("scenario_number_{k}")).collect();
+        let name = default_folder_name(&many);
+        assert!(name.len() <= DEFAULT_NAME_BYTES, "{name}");
+        assert!(
+            name.starts_with("compare-scenario_number_0-vs-29-others-"),
+            "{name}"
+        );
+        let mut other = many.clone();
+        other[29] = "something_else".into();
+        assert_ne!(default_folder_name(&other), name);
+    }
 }
