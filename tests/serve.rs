@@ -512,6 +512,18 @@ fn sigint_stops_the_server_whatever_its_clients_do() {
 }
 
 #[test]
+fn sigterm_stops_the_server_cleanly_too() {
+    let server = Server::start(&[]);
+    let mut stalled = server.connect();
+    stalled
+        .write_all(format!("{}{{", post_head(200)).as_bytes())
+        .expect("send");
+    let (code, rest) = server.signal("-TERM");
+    assert_eq!(code, Some(0), "exit code after SIGTERM");
+    assert!(rest.contains("povsim serve: stopped"), "{rest}");
+}
+
+#[test]
 fn bad_requests_get_400_or_404_naming_the_problem() {
     let server = Server::start(&[]);
     for path in [

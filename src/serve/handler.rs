@@ -221,6 +221,22 @@ mod tests {
         assert_eq!(read_body(r).await.expect("read"), "{\"a\": {}}");
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_request_waiting_too_long_for_a_worker_gets_503_with_retry_after() {
+        let shared = Shared {
+            state: Arc::new(AppState::new(SessionStore::new(Limits::default()))),
+            workers: Arc::new(Semaphore::new(1)),
+        };
+        let busy = Arc::clone(&shared.workers).acquire_owned().await;
+        // The clock is paused: the 30 s wait passes at once.
+        let reply = compute(&shared, "GET".into(), "/api/status".into(), Bytes::new()).await;
+        assert_eq!(reply.status, 503);
+        assert_eq!(reply.retry_after, Some(BUSY_RETRY_AFTER));
+        drop(busy);
+        let reply = compute(&shared, "GET".into(), "/api/status".into(), Bytes::new()).await;
+        assert_eq!(reply.status, 200);
+    }
+
     #[tokio::test]
     async fn answers_carry_the_security_headers_and_retry_after_on_503() {
         let reply = Reply::unavailable("full", 60);

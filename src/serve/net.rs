@@ -89,7 +89,7 @@ pub async fn serve(listener: TcpListener, app: Router, mut stop: watch::Receiver
             Ok(permit) => {
                 let (app, stop) = (app.clone(), stop.clone());
                 tokio::spawn(async move {
-                    connection(stream, app, stop).await;
+                    connection(stream, app, stop, DEADLINES).await;
                     drop(permit);
                 });
             }
@@ -102,12 +102,31 @@ pub async fn serve(listener: TcpListener, app: Router, mut stop: watch::Receiver
     let _ = tokio::time::timeout(GRACE + Duration::from_secs(1), pool.acquire_many(all)).await;
 }
 
+/// The time limits of one connection.
+#[derive(Debug, Clone, Copy)]
+struct Deadlines {
+    /// Longest a request head may take to arrive (and an idle connection may wait).
+    header: Duration,
+    /// Longest the connection is served.
+    lifetime: Duration,
+    /// Longest its request in flight may take to finish once the lifetime is over or the
+    /// server stops.
+    grace: Duration,
+}
+
+/// The limits every connection is served with.
+const DEADLINES: Deadlines = Deadlines {
+    header: HEADER_TIMEOUT,
+    lifetime: CONNECTION_LIFETIME,
+    grace: GRACE,
+};
+
 /// The HTTP/1 settings of every connection.
-fn http() -> http1::Builder {
+fn http(deadlines: Deadlines) -> http1::Builder {
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(deadlines.header)
         .max_buf_size(MAX_HEADER_BYTES)
         // A client that closes its sending side after its request still gets the answer.
         .half_close(true)
@@ -116,21 +135,26 @@ fn http() -> http1::Builder {
 }
 
 /// Serve one connection until it ends, its lifetime is over, or the server stops.
-async fn connection(stream: TcpStream, app: Router, mut stop: watch::Receiver<bool>) {
+async fn connection(
+    stream: TcpStream,
+    app: Router,
+    mut stop: watch::Receiver<bool>,
+    deadlines: Deadlines,
+) {
     let _ = stream.set_nodelay(true);
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let mut app = app.clone();
         app.call(request)
     });
-    let conn = http().serve_connection(TokioIo::new(stream), service);
+    let conn = http(deadlines).serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => return,
-        _ = tokio::time::sleep(CONNECTION_LIFETIME) => {}
+        _ = tokio::time::sleep(deadlines.lifetime) => {}
         _ = stop.wait_for(|&s| s) => {}
     }
     conn.as_mut().graceful_shutdown();
-    let _ = tokio::time::timeout(GRACE, conn).await;
+    let _ = tokio::time::timeout(deadlines.grace, conn).await;
 }
 
 /// Answer a connection beyond the pool with a 503 and close it, if a refuser is free;
@@ -152,4 +176,95 @@ fn refuse(stream: TcpStream, refusers: &Arc<Semaphore>) {
         let _ = tokio::time::timeout(REFUSE_LINGER, answer).await;
         drop(permit);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::handler;
+    use crate::serve::routes::AppState;
+    use crate::serve::session::{Limits, SessionStore};
+    use std::time::Instant;
+
+    fn app() -> Router {
+        handler::app(Arc::new(AppState::new(
+            SessionStore::new(Limits::default()),
+        )))
+    }
+
+    /// A loopback listener and a client connected to it, with the server's side accepted.
+    async fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let client = TcpStream::connect(addr).await.expect("connect");
+        let (server, _) = listener.accept().await.expect("accept");
+        (client, server)
+    }
+
+    /// Read until the server closes the connection; everything it sent.
+    async fn until_closed(client: &mut TcpStream) -> Vec<u8> {
+        let mut got = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(20), async {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = client.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+            }
+        });
+        read.await.expect("the server closed the connection");
+        got
+    }
+
+    #[tokio::test]
+    async fn a_connection_is_closed_at_the_end_of_its_lifetime_whatever_its_request_does() {
+        let short = Deadlines {
+            header: Duration::from_secs(60),
+            lifetime: Duration::from_millis(300),
+            grace: Duration::from_millis(300),
+        };
+        let (mut client, server) = pair().await;
+        let (_stop_tx, stop) = watch::channel(false);
+        let served = tokio::spawn(connection(server, app(), stop, short));
+        // One answered request on a kept-alive connection, then a body that stalls (the body
+        // timeout is 10 s; the lifetime ends first).
+        client
+            .write_all(b"GET /api/status HTTP/1.1\r\nHost: x\r\n\r\nPOST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
+            .await
+            .expect("send");
+        let started = Instant::now();
+        let got = until_closed(&mut client).await;
+        assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        served.await.expect("the connection task ended");
+    }
+
+    #[tokio::test]
+    async fn a_stop_closes_a_connection_waiting_for_its_body() {
+        let (mut client, server) = pair().await;
+        let (stop_tx, stop) = watch::channel(false);
+        let quick = Deadlines {
+            grace: Duration::from_millis(200),
+            ..DEADLINES
+        };
+        let served = tokio::spawn(connection(server, app(), stop, quick));
+        client
+            .write_all(b"POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
+            .await
+            .expect("send");
+        stop_tx.send(true).expect("stop");
+        until_closed(&mut client).await;
+        served.await.expect("the connection task ended");
+    }
+
+    #[test]
+    fn the_refusal_is_a_complete_503_with_retry_after() {
+        let text = String::from_utf8_lossy(&BUSY).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").expect("a head");
+        assert!(head.starts_with("HTTP/1.1 503 "));
+        assert!(head.contains("Retry-After: 1\r\n"));
+        assert!(head.contains(&format!("Content-Length: {}", body.len())));
+        assert!(serde_json::from_str::<serde_json::Value>(body).is_ok());
+    }
 }

@@ -135,10 +135,16 @@ impl Server {
 
     /// Send SIGINT and wait for the exit; returns the exit code and what it printed after the
     /// first line.
-    pub fn interrupt(mut self) -> (Option<i32>, String) {
+    pub fn interrupt(self) -> (Option<i32>, String) {
+        self.signal("-INT")
+    }
+
+    /// Send `signal` (`-INT`, `-TERM`) and wait for the exit; returns the exit code and what
+    /// it printed after the first line.
+    pub fn signal(mut self, signal: &str) -> (Option<i32>, String) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill")
-            .args(["-INT", &pid])
+            .args([signal, &pid])
             .status()
             .expect("kill runs");
         assert!(sent.success());
@@ -149,7 +155,7 @@ impl Server {
             }
             assert!(
                 Instant::now() < deadline,
-                "the server did not stop on SIGINT"
+                "the server did not stop on {signal}"
             );
             std::thread::sleep(Duration::from_millis(50));
         };
