@@ -48,6 +48,8 @@ pub use problem::{Location, Problem, ScenarioError};
 
 pub(crate) use merge::to_value;
 pub(crate) use schema::found_name;
+/// Used by the sweep module's tests, to check its own position index against this one.
+#[cfg(test)]
 pub(crate) use text::line_column;
 
 use keypath::{KeyPath, Segment};
