@@ -49,7 +49,10 @@ pub use problem::{Location, Problem, ScenarioError, Warning};
 
 pub(crate) use merge::to_value;
 pub(crate) use schema::found_name;
-pub(crate) use text::{line_column, shorten};
+pub(crate) use text::shorten;
+/// Used by the sweep module's tests, to check its own position index against this one.
+#[cfg(test)]
+pub(crate) use text::line_column;
 
 use keypath::{KeyPath, Segment};
 use merge::{merge_root, Origin, Report};

@@ -11,6 +11,7 @@ const MAX_EXCERPT_CHARS: usize = 60;
 /// Converts a byte offset into a 1-based `(line, column)`; the column counts
 /// characters, not bytes. Offsets past the end are clamped to the end.
 /// Scans the text: for many lookups in one text build a [`LineIndex`].
+#[cfg(test)]
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_column(offset)
 }

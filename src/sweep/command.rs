@@ -17,7 +17,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::file::resolve;
-use super::journal::{read_rows, write_synced, Journal};
+use super::folder::{self, is_journal_name, journal_name, sweep_manifest_hash, Clear};
+use super::journal::{read_rows, sync_folder, write_synced, Journal};
 use super::output::{
     morris_effects, point_bands, point_rows, points_csv, sensitivity_csv, sweep_csv, sweep_header,
     values_by_point, Rows,
@@ -26,6 +27,7 @@ use super::SweepPlan;
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::cmd::common::{progress_bar, thread_pool, to_json};
 use crate::error::UserError;
+use crate::export::folder::MANIFEST;
 use crate::export::manifest::now_rfc3339;
 use crate::invariants::check_invariants;
 use crate::params::Params;
@@ -85,7 +87,8 @@ impl Shard {
         Ok(Some(Shard { index, count }))
     }
 
-    fn stem(self) -> String {
+    /// `shard-I-of-N`: the stem of the shard's files under `shards/`.
+    pub fn stem(self) -> String {
         format!("shard-{}-of-{}", self.index, self.count)
     }
 }
@@ -173,14 +176,6 @@ impl SweepManifest {
     }
 }
 
-/// Files a finished sweep writes (removed by `--force` before starting again).
-const OUTPUT_FILES: [&str; 4] = [
-    "sweep.csv",
-    "points.csv",
-    "sensitivity.csv",
-    "manifest.json",
-];
-
 /// `povsim sweep`.
 pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
     let started_at = now_rfc3339();
@@ -196,10 +191,10 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
         None => Shard::from_slurm_env()?,
     };
     if args.slurm {
-        return write_sbatch(args, &plan, &dir);
+        return super::slurm::write_sbatch(args, &plan, &dir);
     }
     prepare_folder(&dir, &plan, args.force)?;
-    if shard.is_none() && is_complete(&dir, &plan)? {
+    if shard.is_none() && is_complete(&dir, &plan) {
         if !args.work.quiet {
             println!(
                 "Sweep {} is already complete in {}/ (pass --force to run it again).",
@@ -241,7 +236,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
             dir.join("shards")
                 .join(format!("{}-{}.partial.csv", s.stem(), plan.short_hash()))
         }
-        None => dir.join(journal_name(&plan)),
+        None => dir.join(journal_name(plan.short_hash())),
     };
     let header = sweep_header(&plan);
     let (journal, done) =
@@ -344,6 +339,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
             let shards = dir.join("shards");
             fs::rename(&journal_path, shards.join(format!("{}.csv", s.stem())))
                 .with_context(|| format!("cannot finish {}", journal_path.display()))?;
+            sync_folder(Some(&shards))?;
             let record = ShardRecord {
                 shard: s,
                 points,
@@ -393,6 +389,8 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
 pub fn merge_command(args: &MergeArgs) -> anyhow::Result<()> {
     let started_at = now_rfc3339();
     let dir = &args.dir;
+    // The same folder rules as `sweep`: a folder of sweep files only, never a link.
+    let survey = folder::survey(dir, "merge")?;
     let shards_dir = dir.join("shards");
     let mut records: Vec<(PathBuf, ShardRecord)> = Vec::new();
     let entries = fs::read_dir(&shards_dir).map_err(|e| {
@@ -494,9 +492,13 @@ pub fn merge_command(args: &MergeArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    if dir.join("manifest.json").exists() && !args.force {
-        return Err(UserError::OutputExists(dir.clone()).into());
+    if survey.is_some_and(|s| s.manifest_hash.is_some()) {
+        if !args.force {
+            return Err(UserError::OutputExists(dir.clone()).into());
+        }
+        folder::clear(dir, Clear::Outputs)?;
     }
+    folder::remove_stale_temporaries(dir)?;
     let header = sweep_header(&plan);
     let mut rows = Rows::new();
     for (_, r) in &records {
@@ -536,45 +538,27 @@ fn read_back(path: &Path, header: &[String], replicates: u32) -> anyhow::Result<
 }
 
 /// Whether `dir` holds the finished results of this sweep.
-fn is_complete(dir: &Path, plan: &SweepPlan) -> anyhow::Result<bool> {
-    Ok(manifest_hash(dir)?.as_deref() == Some(plan.hash.as_str()))
+fn is_complete(dir: &Path, plan: &SweepPlan) -> bool {
+    sweep_manifest_hash(&dir.join(MANIFEST)).as_deref() == Some(plan.hash.as_str())
 }
 
-/// The sweep hash in `dir/manifest.json`, if there is one.
-fn manifest_hash(dir: &Path) -> anyhow::Result<Option<String>> {
-    let path = dir.join("manifest.json");
-    if !path.exists() {
-        return Ok(None);
-    }
-    let text =
-        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    Ok(Some(
-        value
-            .get("sweep_hash")
-            .and_then(|h| h.as_str())
-            .unwrap_or("")
-            .to_string(),
-    ))
-}
-
-/// Refuse a folder holding results or partial work of another sweep (unless `force`, which
-/// clears them); create it if needed.
-fn prepare_folder(dir: &Path, plan: &SweepPlan, force: bool) -> anyhow::Result<()> {
-    if dir.exists() {
+/// Check `dir` against the folder rules (see [`super::folder`]): refuse anything that is not a
+/// new or empty folder or a folder of sweep files; refuse results or unfinished work of
+/// another sweep unless `force`, which removes them file by file; remove temporary files of
+/// crashed sweeps; create the folder if needed.
+pub(crate) fn prepare_folder(dir: &Path, plan: &SweepPlan, force: bool) -> anyhow::Result<()> {
+    if let Some(survey) = folder::survey(dir, "--out")? {
         let mut foreign = Vec::new();
-        if let Some(hash) = manifest_hash(dir)? {
-            if hash != plan.hash {
+        match &survey.manifest_hash {
+            Some(hash) if *hash != plan.hash => {
                 foreign.push("finished results of a different sweep (manifest.json)".to_string());
-            } else if force {
-                foreign.push("these results (manifest.json)".into());
             }
-        } else if dir.join("timeseries.csv").exists() || dir.join("comparison.csv").exists() {
-            foreign.push("results of povsim run or compare".into());
+            Some(_) if force => foreign.push("these results (manifest.json)".into()),
+            _ => {}
         }
         for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
             let name = entry?.file_name().to_string_lossy().into_owned();
-            if is_journal_name(&name) && name != journal_name(plan) {
+            if is_journal_name(&name) && name != journal_name(plan.short_hash()) {
                 foreign.push(format!("an unfinished different sweep ({name})"));
             }
         }
@@ -608,49 +592,11 @@ fn prepare_folder(dir: &Path, plan: &SweepPlan, force: bool) -> anyhow::Result<(
                 ))
                 .into());
             }
-            clear_sweep_files(dir)?;
+            folder::clear(dir, Clear::Everything)?;
         }
+        folder::remove_stale_temporaries(dir)?;
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    Ok(())
-}
-
-/// The file name of the journal of a sweep run whole.
-fn journal_name(plan: &SweepPlan) -> String {
-    format!("sweep-{}.partial.csv", plan.short_hash())
-}
-
-/// Whether a file name is that of a journal of a sweep run whole (of any sweep).
-fn is_journal_name(name: &str) -> bool {
-    name.starts_with("sweep-") && name.ends_with(".partial.csv")
-}
-
-/// Remove what a sweep writes in `dir` (for `--force`); other files are left alone.
-fn clear_sweep_files(dir: &Path) -> anyhow::Result<()> {
-    for name in OUTPUT_FILES {
-        let path = dir.join(name);
-        if path.exists() {
-            fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
-        }
-    }
-    for sub in ["shards", "charts"] {
-        let path = dir.join(sub);
-        if path.exists() {
-            fs::remove_dir_all(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
-        }
-    }
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if is_journal_name(&name) {
-            fs::remove_file(&path)?;
-        }
-    }
-    Ok(())
+    folder::create(dir, "--out")
 }
 
 /// Write the outputs of a finished sweep into `dir`, `manifest.json` last; returns the files.
@@ -674,8 +620,8 @@ fn write_outputs(
         files.push((format!("charts/{}.png", chart.name), chart.png));
         files.push((format!("charts/{}.svg", chart.name), chart.svg.into_bytes()));
     }
-    let manifest_path = dir.join("manifest.json");
-    if manifest_path.exists() {
+    let manifest_path = dir.join(MANIFEST);
+    if fs::symlink_metadata(&manifest_path).is_ok_and(|m| m.is_file()) {
         // Replacing finished results (--force): the folder is incomplete until the new
         // manifest lands.
         fs::remove_file(&manifest_path)?;
@@ -698,113 +644,4 @@ fn write_outputs(
     shown.push("charts/".into());
     shown.push("manifest.json".into());
     Ok(shown)
-}
-
-/// `--slurm`: write `DIR/sweep.sbatch`, a job array with one task per shard.
-fn write_sbatch(args: &SweepArgs, plan: &SweepPlan, dir: &Path) -> anyhow::Result<()> {
-    let points = plan.points.len() as u32;
-    let shards = args
-        .shards
-        .unwrap_or(points.min(32))
-        .clamp(1, points.max(1));
-    if let Some(n) = args.shards {
-        if n == 0 || n > points {
-            return Err(UserError::Usage(format!(
-                "--shards {n}: allowed 1 to {points} (the sweep has {points} points)"
-            ))
-            .into());
-        }
-    }
-    prepare_folder(dir, plan, args.force)?;
-    let absolute = |p: &Path| -> anyhow::Result<PathBuf> {
-        Ok(if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()?.join(p)
-        })
-    };
-    let dir_abs = absolute(dir)?;
-    let sweep_abs = absolute(&args.sweep)?;
-    let exe = std::env::current_exe().context("cannot find the povsim executable")?;
-    fs::create_dir_all(dir_abs.join("slurm"))?;
-    let q = |p: &Path| shell_quote(&p.display().to_string());
-    let cpus = args.cpus_per_task.unwrap_or(2);
-    let mut script = String::new();
-    script.push_str("#!/bin/bash\n");
-    script.push_str(&format!(
-        "# povsim sweep {}: {} points x {} replicates = {} runs, in {shards} shards (one Slurm\n\
-         # array task each). Written by povsim {} on {}; sweep hash {}.\n\
-         #\n\
-         # Submit:                sbatch {}\n\
-         # When every task is done: {} merge {}\n\
-         # Or chain the merge:    jid=$(sbatch --parsable {}) && sbatch --dependency=afterok:$jid --wrap \"{} merge {}\"\n\
-         # A task that fails or is preempted can simply run again: it resumes its shard.\n\
-         # Edit the #SBATCH lines for your cluster (partition, account, time), or pass --sbatch.\n",
-        plan.name,
-        points,
-        plan.replicates,
-        plan.runs(),
-        env!("CARGO_PKG_VERSION"),
-        now_rfc3339(),
-        plan.hash,
-        q(&dir_abs.join("sweep.sbatch")),
-        q(&exe),
-        q(&dir_abs),
-        q(&dir_abs.join("sweep.sbatch")),
-        q(&exe),
-        q(&dir_abs),
-    ));
-    script.push_str(&format!("#SBATCH --job-name=povsim-{}\n", plan.name));
-    script.push_str(&format!("#SBATCH --array=0-{}\n", shards - 1));
-    script.push_str(&format!("#SBATCH --cpus-per-task={cpus}\n"));
-    script.push_str(&format!(
-        "#SBATCH --output={}\n",
-        dir_abs.join("slurm").join("%x-%A_%a.out").display()
-    ));
-    for extra in &args.sbatch {
-        let extra = extra.trim();
-        if extra.contains('\n') {
-            return Err(
-                UserError::Usage(format!("--sbatch {extra:?}: one option per --sbatch")).into(),
-            );
-        }
-        script.push_str(&format!("#SBATCH {extra}\n"));
-    }
-    script.push_str("\nset -euo pipefail\n");
-    script.push_str(&format!(
-        "exec {} sweep {} --out {} --shard \"${{SLURM_ARRAY_TASK_ID}}/{shards}\" --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --quiet\n",
-        q(&exe),
-        q(&sweep_abs),
-        q(&dir_abs)
-    ));
-    let path = dir.join("sweep.sbatch");
-    write_synced(&path, script.as_bytes())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755))?;
-    }
-    if !args.work.quiet {
-        println!(
-            "Wrote {} ({} points x {} replicates in {shards} array tasks).\nSubmit: sbatch {}\nThen:   povsim merge {}",
-            path.display(),
-            points,
-            plan.replicates,
-            path.display(),
-            dir.display()
-        );
-    }
-    Ok(())
-}
-
-/// Quote for bash: single quotes, with embedded single quotes escaped.
-fn shell_quote(text: &str) -> String {
-    if !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,".contains(c))
-    {
-        return text.to_string();
-    }
-    format!("'{}'", text.replace('\'', "'\\''"))
 }

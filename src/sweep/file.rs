@@ -2,20 +2,26 @@
 //! file into a [`SweepPlan`] (every point's overrides, validated through the scenario loader)
 //! plus the parameters of every point. Nothing here runs the model or writes files.
 
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
 use super::design::{
     grid_indices, interleaved_order, latin_hypercube, morris_trajectories, MorrisStep,
 };
+use super::names::check_name;
+use super::position::TextIndex;
 use super::{Factor, FactorKind, Method, PlanPoint, SweepError, SweepPlan, SweepProblem};
 use crate::cmd::common::BASELINE_TEXT;
 use crate::params::Params;
 use crate::scenario::{
-    self, found_name as found, line_column, to_value, Location, Source, BASELINE_LABEL,
+    self, found_name as found, to_value, Location, ScenarioError, Source, BASELINE_LABEL,
 };
 
 /// Keys allowed at the top of a sweep file.
@@ -64,7 +70,7 @@ struct SampleSection {
 /// What the file says, before resolution.
 #[derive(Debug, Default)]
 struct SweepFile {
-    name: Option<String>,
+    name: Option<(String, usize, usize)>,
     base: Option<(String, usize, usize)>,
     replicates: Option<(i64, usize, usize)>,
     seed: Option<(i64, usize, usize)>,
@@ -77,12 +83,21 @@ struct SweepFile {
 /// The problems found so far, with the file text to place spans.
 struct Checker<'t> {
     text: &'t str,
+    positions: TextIndex<'t>,
     problems: Vec<SweepProblem>,
 }
 
-impl Checker<'_> {
+impl<'t> Checker<'t> {
+    fn new(text: &'t str) -> Checker<'t> {
+        Checker {
+            text,
+            positions: TextIndex::new(text),
+            problems: Vec::new(),
+        }
+    }
+
     fn at(&self, span: &Range<usize>) -> (usize, usize) {
-        line_column(self.text, span.start)
+        self.positions.line_column(span.start)
     }
 
     fn push(&mut self, (line, column): (usize, usize), key: &str, message: impl Into<String>) {
@@ -190,36 +205,235 @@ pub struct Resolved {
     pub base: Params,
 }
 
+/// Largest sweep file (and base scenario file) read, in bytes: checked before parsing, so a
+/// huge or endless file (a device, a file still growing) is refused at once. Real sweep files
+/// are a few hundred bytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Most points one sweep may have: every point's parameters are validated and kept in memory
+/// (a few kilobytes each) before the first run starts.
+pub const MAX_POINTS: u64 = 100_000;
+
 /// Parse, check and resolve a sweep file. `path` is shown in messages and anchors `base`.
 pub fn resolve(path: &Path) -> Result<Resolved, SweepError> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| SweepError {
+    let text = read_limited(path, "sweep file").map_err(|message| SweepError {
         label: label.clone(),
         problems: vec![SweepProblem {
             line: 0,
             column: 0,
             key: String::new(),
-            message: format!("cannot read the sweep file: {e}"),
+            message,
         }],
         base_problems: Vec::new(),
     })?;
     resolve_text(&label, &text, path.parent().unwrap_or(Path::new(".")))
 }
 
+/// Read a text file of at most [`MAX_FILE_BYTES`]: the size is checked before reading, and no
+/// more than the limit is ever read (the file may grow while it is read, or be a device).
+fn read_limited(path: &Path, what: &str) -> Result<String, String> {
+    let cannot = |e: std::io::Error| format!("cannot read the {what} {}: {e}", path.display());
+    let file = File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(format!(
+            "cannot read the {what} {}: it is not a regular file",
+            path.display()
+        ));
+    }
+    let too_big = |size: String| {
+        format!(
+            "the {what} {} is {size} bytes; at most {MAX_FILE_BYTES} bytes (1 MiB) are allowed",
+            path.display()
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len().to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(format!("more than {MAX_FILE_BYTES}")));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "cannot read the {what} {}: it is not UTF-8 text (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// An override applied while resolving, with where the sweep file wrote it.
+#[derive(Debug, Clone)]
+struct Placed {
+    /// `key=value` as given to the scenario loader.
+    text: String,
+    /// Line and column in the sweep file.
+    at: (usize, usize),
+    /// The key as the sweep file names it (`seed`, `cadres.admin_burden`).
+    key: String,
+}
+
+impl Placed {
+    /// The scenario key the override sets.
+    fn scenario_key(&self) -> &str {
+        self.text.split_once('=').map_or("", |(k, _)| k)
+    }
+}
+
+/// Overrides indexed by their text, their key and their section (the key's first part), so
+/// each problem of a scenario load finds the line that caused it in constant time.
+#[derive(Default)]
+struct Sites<'a> {
+    by_text: HashMap<&'a str, &'a Placed>,
+    by_key: HashMap<&'a str, &'a Placed>,
+    by_section: HashMap<&'a str, &'a Placed>,
+    first: Option<&'a Placed>,
+}
+
+impl<'a> Sites<'a> {
+    fn of(placed: impl IntoIterator<Item = &'a Placed>) -> Sites<'a> {
+        let mut sites = Sites::default();
+        for p in placed {
+            sites.by_text.entry(p.text.as_str()).or_insert(p);
+            let key = p.scenario_key();
+            sites.by_key.entry(key).or_insert(p);
+            let section = key.split('.').next().unwrap_or(key);
+            sites.by_section.entry(section).or_insert(p);
+            sites.first.get_or_insert(p);
+        }
+        sites
+    }
+}
+
+/// Problems of the base scenario file itself, rendered with its label, each listed once.
+#[derive(Default)]
+struct BaseProblems {
+    lines: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl BaseProblems {
+    fn add(&mut self, line: String) {
+        if self.seen.insert(line.clone()) {
+            self.lines.push(line);
+        }
+    }
+}
+
+/// Who is to blame for a problem of a scenario load that is not at an override (a value of the
+/// base scenario that no longer fits, or a default).
+#[derive(Clone, Copy)]
+enum Blame<'a> {
+    /// The base scenario itself (it has problems on its own): listed under its label.
+    Base(&'a str),
+    /// The sweep's own values (the base alone is fine): placed at the sweep file's line that
+    /// sets the key, else one that sets a key of the same section, else at `fallback`.
+    Sweep {
+        base_label: &'a str,
+        fallback: (usize, usize),
+    },
+}
+
+/// How the points are chosen, before any point is made: enough to count them.
+#[derive(Debug, Clone)]
+enum Design {
+    /// A full grid over these numbers of values per key.
+    Grid { sizes: Vec<usize> },
+    /// A Latin hypercube of `points` points.
+    Lhs { points: usize },
+    /// Morris trajectories.
+    Morris { trajectories: usize, levels: u32 },
+    /// Nothing can be made (the problem is already reported).
+    Broken,
+}
+
+impl Design {
+    /// Points the design makes with `factors` swept keys; `None` when the count does not fit
+    /// in 64 bits. Checked arithmetic: nothing is allocated to count.
+    fn points(&self, factors: usize) -> Option<u64> {
+        match self {
+            Design::Grid { sizes } if sizes.is_empty() => Some(0),
+            Design::Grid { sizes } => sizes.iter().try_fold(1u64, |n, &s| n.checked_mul(s as u64)),
+            Design::Lhs { points } => Some(*points as u64),
+            Design::Morris { trajectories, .. } => {
+                (*trajectories as u64).checked_mul(factors as u64 + 1)
+            }
+            Design::Broken => Some(0),
+        }
+    }
+
+    /// How the count comes about, for the message.
+    fn explain(&self, factors: usize) -> String {
+        match self {
+            Design::Grid { sizes } => {
+                let shown: Vec<String> = sizes.iter().take(8).map(|s| s.to_string()).collect();
+                let more = if sizes.len() > 8 {
+                    format!(" x ... ({} keys)", sizes.len())
+                } else {
+                    String::new()
+                };
+                format!("the [grid] values per key: {}{more}", shown.join(" x "))
+            }
+            Design::Lhs { points } => format!("`points` = {points}"),
+            Design::Morris { trajectories, .. } => {
+                format!("`trajectories` = {trajectories} x ({factors} keys + 1)")
+            }
+            Design::Broken => String::new(),
+        }
+    }
+}
+
 /// [`resolve`] on text already read; `dir` is the folder `base` is relative to.
 pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, SweepError> {
-    let mut checker = Checker {
-        text,
-        problems: Vec::new(),
-    };
-    let file = parse(&mut checker);
-    let fail = |checker: Checker<'_>, base_problems: Vec<String>| SweepError {
+    let fail = |checker: Checker<'_>, base_problems: BaseProblems| SweepError {
         label: label.to_string(),
         problems: checker.problems,
-        base_problems,
+        base_problems: base_problems.lines,
     };
+    let mut checker = Checker::new(text);
+    if text.len() as u64 > MAX_FILE_BYTES {
+        checker.push(
+            (0, 0),
+            "",
+            format!(
+                "the sweep file is {} bytes; at most {MAX_FILE_BYTES} bytes (1 MiB) are allowed",
+                text.len()
+            ),
+        );
+        return Err(fail(checker, BaseProblems::default()));
+    }
+    let file = parse(&mut checker);
     let Some(file) = file else {
-        return Err(fail(checker, Vec::new()));
+        return Err(fail(checker, BaseProblems::default()));
+    };
+
+    // The sweep's name becomes a folder name and a Slurm job name: a safe set only.
+    let name = match &file.name {
+        Some((name, line, column)) => {
+            if let Err(why) = check_name(name) {
+                checker.push((*line, *column), "name", format!("`name`: {why}"));
+            }
+            name.clone()
+        }
+        None => {
+            let stem = Path::new(label)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "sweep".into());
+            if let Err(why) = check_name(&stem) {
+                checker.push(
+                    (1, 1),
+                    "name",
+                    format!("the sweep is named after its file, and {why}; add `name = \"...\"` to the file"),
+                );
+            }
+            stem
+        }
     };
 
     // The base scenario.
@@ -234,40 +448,37 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
             } else {
                 dir.join(base)
             };
-            match Source::from_file(&candidate) {
-                Ok(source) => {
-                    let shown = source.label.clone();
-                    (source, shown)
+            match read_limited(&candidate, "base scenario") {
+                Ok(text) => {
+                    let shown = candidate.display().to_string();
+                    (Source::new(shown.clone(), text), shown)
                 }
                 Err(_) if base == "baseline" => (
                     Source::new(BASELINE_LABEL, BASELINE_TEXT),
                     BASELINE_LABEL.to_string(),
                 ),
-                Err(e) => {
+                Err(why) => {
                     checker.push(
                         (*line, *column),
                         "base",
                         format!(
-                            "cannot read the base scenario {} ({e}); `base` is a path relative to the sweep file, or \"baseline\" for the built-in baseline",
-                            candidate.display()
+                            "{why}; `base` is a path relative to the sweep file, or \"baseline\" for the built-in baseline"
                         ),
                     );
-                    return Err(fail(checker, Vec::new()));
+                    return Err(fail(checker, BaseProblems::default()));
                 }
             }
         }
     };
 
     // Overrides applied at every point: [set], then seed and replicates.
-    let mut common: Vec<(String, (usize, usize), String)> = file
+    let mut common: Vec<Placed> = file
         .set
         .iter()
-        .map(|w| {
-            (
-                override_text(&w.key, &w.text),
-                (w.line, w.column),
-                w.key.clone(),
-            )
+        .map(|w| Placed {
+            text: override_text(&w.key, &w.text),
+            at: (w.line, w.column),
+            key: w.key.clone(),
         })
         .collect();
     if let Some((seed, line, column)) = file.seed {
@@ -278,11 +489,11 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
                 format!("`seed` = {seed} must be a whole number >= 0"),
             );
         } else {
-            common.push((
-                format!("simulation.seed={seed}"),
-                (line, column),
-                "seed".into(),
-            ));
+            common.push(Placed {
+                text: format!("simulation.seed={seed}"),
+                at: (line, column),
+                key: "seed".into(),
+            });
         }
     }
     if let Some((replicates, line, column)) = file.replicates {
@@ -293,47 +504,41 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
                 format!("`replicates` = {replicates} is out of range: allowed a whole number in [1, 100000]"),
             );
         } else {
-            common.push((
-                format!("simulation.replicates={replicates}"),
-                (line, column),
-                "replicates".into(),
-            ));
+            common.push(Placed {
+                text: format!("simulation.replicates={replicates}"),
+                at: (line, column),
+                key: "replicates".into(),
+            });
         }
     }
-    let mut base_problems = Vec::new();
-    // The overrides at every point that work on their own: later checks build on these, so
-    // one bad `[set]` line does not hide the problems of the swept values.
-    let good_common: Vec<(String, (usize, usize), String)> = common
-        .iter()
-        .filter(|entry| {
-            match scenario::load::<Params>(&base_source, std::slice::from_ref(&entry.0)) {
-                Ok(_) => true,
-                Err(e) => {
-                    place(&mut checker, &mut base_problems, &e, &common, &base_label);
-                    false
-                }
-            }
-        })
-        .cloned()
-        .collect();
-    let good_texts: Vec<String> = good_common.iter().map(|(t, _, _)| t.clone()).collect();
-    let base_params = match scenario::load::<Params>(&base_source, &good_texts) {
-        Ok(p) => p,
+    let mut base_problems = BaseProblems::default();
+    let Some((base_params, good_common)) = load_base(
+        &mut checker,
+        &mut base_problems,
+        &base_source,
+        &base_label,
+        common,
+    ) else {
+        return Err(fail(checker, base_problems));
+    };
+    let good_texts: Vec<String> = good_common.iter().map(|p| p.text.clone()).collect();
+    let set_sites = Sites::of(&good_common);
+    // Every later load starts from the base as resolved with [set] (a text of fixed size), so
+    // checking a value costs the same however long the sweep file is.
+    let resolved = match scenario::to_toml(&base_params) {
+        Ok(text) => Source::new(base_label.clone(), text),
         Err(e) => {
-            // Problems of the base file itself, or of the overrides together.
-            place(
-                &mut checker,
-                &mut base_problems,
-                &e,
-                &good_common,
-                &base_label,
+            checker.push(
+                (0, 0),
+                "",
+                format!("internal error: cannot write the resolved base scenario: {e}"),
             );
             return Err(fail(checker, base_problems));
         }
     };
     let schema = Value::try_from(Params::default()).ok();
 
-    // The design.
+    // The design, counted before any point is made.
     if let (Some(sample), false) = (&file.sample, file.grid.is_empty()) {
         checker.push(
             (sample.line, sample.column),
@@ -341,13 +546,8 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
             "a sweep has either [grid] or [sample], not both",
         );
     }
-    let (method, factors, raw_points) = match (&file.sample, file.grid.is_empty()) {
-        (Some(sample), true) => design_sample(
-            &mut checker,
-            sample,
-            schema.as_ref(),
-            base_params.simulation.seed,
-        ),
+    let (method, factors, design, design_at) = match (&file.sample, file.grid.is_empty()) {
+        (Some(sample), true) => design_sample(&mut checker, sample, schema.as_ref()),
         (_, false) => design_grid(&file),
         (None, true) => {
             checker.push(
@@ -358,67 +558,77 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
             return Err(fail(checker, base_problems));
         }
     };
+    let sized = check_size(
+        &mut checker,
+        &design,
+        factors.len(),
+        base_params.simulation.replicates,
+        design_at,
+    );
+
+    // Keys swept twice, or both fixed and swept.
+    let set_keys: HashMap<&str, &Written> = file.set.iter().map(|w| (w.key.as_str(), w)).collect();
+    let mut seen = HashSet::new();
+    let mut checkable = Vec::with_capacity(factors.len());
     for (i, f) in factors.iter().enumerate() {
-        if factors[..i].iter().any(|g| g.key == f.key) {
+        let first = seen.insert(f.key.as_str());
+        if !first {
             checker.push(f.at, &f.key, format!("`{}` is swept twice", f.key));
         }
-        if let Some(w) = file.set.iter().find(|w| w.key == f.key) {
+        if let Some(w) = set_keys.get(f.key.as_str()) {
             checker.push(
                 (w.line, w.column),
                 &w.key,
                 format!("`{}` is both fixed in [set] and swept; keep one", w.key),
             );
         }
-    }
-
-    // Each swept value on its own (grid values, range ends), reported at its line.
-    for f in &factors {
-        let values: Vec<(String, (usize, usize))> = match &f.factor.kind {
-            FactorKind::Values { .. } => file
-                .grid
-                .iter()
-                .filter(|(head, _)| head.key == f.key)
-                .flat_map(|(_, vs)| vs.iter().map(|v| (v.text.clone(), (v.line, v.column))))
-                .collect(),
-            FactorKind::Range { low, high, integer } => vec![
-                (value_at(*low, *high, *integer, 0.0), f.at),
-                (value_at(*low, *high, *integer, 1.0), f.at),
-            ],
-        };
-        for (text, at) in values {
-            let mut overrides = good_common.clone();
-            overrides.push((override_text(&f.key, &text), at, f.key.clone()));
-            let texts: Vec<String> = overrides.iter().map(|(t, _, _)| t.clone()).collect();
-            if let Err(e) = scenario::load::<Params>(&base_source, &texts) {
-                place(
-                    &mut checker,
-                    &mut base_problems,
-                    &e,
-                    &overrides,
-                    &base_label,
-                );
-            }
+        if first {
+            checkable.push(i);
         }
     }
-    if !checker.problems.is_empty() || !base_problems.is_empty() {
-        return Err(fail(checker, base_problems));
-    }
-    let runs = raw_points.len() as u64 * u64::from(base_params.simulation.replicates);
-    if runs > MAX_RUNS {
-        checker.push((1, 1), "", format!("the sweep asks for {runs} runs (points x replicates); at most {MAX_RUNS} are allowed in one sweep: split it"));
-        return Err(fail(checker, base_problems));
-    }
 
-    // Every point as a whole (values that are fine alone can clash, e.g. shares that must
-    // sum to 1); the first few clashing points are named.
-    let mut point_params = Vec::with_capacity(raw_points.len());
+    // The points (their number is within the limits), each loaded as a whole: values that are
+    // fine alone can clash (e.g. shares that must sum to 1). When every point loads, every
+    // value is fine on its own too; otherwise each value is first checked alone, so that a bad
+    // value is reported at its own line.
+    let clean = checker.problems.is_empty() && base_problems.lines.is_empty();
+    let loaded = (sized && clean).then(|| {
+        let raw_points = make_points(&design, &file, &factors, base_params.simulation.seed);
+        let results: Vec<Result<Params, ScenarioError>> = raw_points
+            .par_iter()
+            .map(|raw| scenario::load::<Params>(&resolved, &point_texts(&factors, raw)))
+            .collect();
+        (raw_points, results)
+    });
+    if sized
+        && !loaded
+            .as_ref()
+            .is_some_and(|(_, r)| r.iter().all(Result::is_ok))
+    {
+        check_values(
+            &mut checker,
+            &mut base_problems,
+            &Checkable {
+                file: &file,
+                factors: &factors,
+                which: &checkable,
+                schema: schema.as_ref(),
+                resolved: &resolved,
+                set_sites: &set_sites,
+                base_label: &base_label,
+            },
+        );
+    }
+    if !checker.problems.is_empty() || !base_problems.lines.is_empty() {
+        return Err(fail(checker, base_problems));
+    }
+    let Some((raw_points, results)) = loaded else {
+        return Err(fail(checker, base_problems));
+    };
+    let mut point_params = Vec::with_capacity(results.len());
     let mut bad_points = 0;
-    for (id, raw) in raw_points.iter().enumerate() {
-        let mut texts = good_texts.clone();
-        for (k, text) in raw.overrides.iter().enumerate() {
-            texts.push(override_text(&factors[k].key, text));
-        }
-        match scenario::load::<Params>(&base_source, &texts) {
+    for (id, (raw, result)) in raw_points.iter().zip(results).enumerate() {
+        match result {
             Ok(p) => point_params.push(p),
             Err(e) => {
                 bad_points += 1;
@@ -451,12 +661,6 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
         return Err(fail(checker, base_problems));
     }
 
-    let name = file.name.clone().unwrap_or_else(|| {
-        Path::new(label)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "sweep".into())
-    });
     let points: Vec<PlanPoint> = raw_points
         .into_iter()
         .enumerate()
@@ -503,26 +707,291 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
     })
 }
 
-/// A swept key with where it was written.
+/// What [`check_values`] looks at.
+struct Checkable<'a> {
+    file: &'a SweepFile,
+    factors: &'a [PlacedFactor],
+    /// Indices of the factors to check (each key once).
+    which: &'a [usize],
+    schema: Option<&'a Value>,
+    /// The base scenario resolved with [set].
+    resolved: &'a Source,
+    set_sites: &'a Sites<'a>,
+    base_label: &'a str,
+}
+
+/// Check each swept value on its own (grid values, range ends) on top of the resolved base,
+/// reporting each problem at the value's line. Keys the schema does not know are checked
+/// together in one load (each reported at its line); a value written twice is checked once.
+fn check_values(checker: &mut Checker<'_>, base_problems: &mut BaseProblems, c: &Checkable<'_>) {
+    let (file, factors, schema, resolved, set_sites, base_label) = (
+        c.file,
+        c.factors,
+        c.schema,
+        c.resolved,
+        c.set_sites,
+        c.base_label,
+    );
+    let checkable = c.which;
+    let values_of = |i: usize| -> Vec<(String, (usize, usize))> {
+        match &factors[i].factor.kind {
+            FactorKind::Values { .. } => file.grid[factors[i].source]
+                .1
+                .iter()
+                .map(|v| (v.text.clone(), (v.line, v.column)))
+                .collect(),
+            FactorKind::Range { low, high, integer } => vec![
+                (value_at(*low, *high, *integer, 0.0), factors[i].at),
+                (value_at(*low, *high, *integer, 1.0), factors[i].at),
+            ],
+        }
+    };
+    let (known, unknown): (Vec<usize>, Vec<usize>) = checkable.iter().partition(|&&i| {
+        schema
+            .as_ref()
+            .and_then(|s| lookup(s, &factors[i].key))
+            .is_some()
+    });
+    let mut known = known;
+    if !unknown.is_empty() {
+        let batch: Vec<Placed> = unknown
+            .iter()
+            .filter_map(|&i| {
+                values_of(i).into_iter().next().map(|(text, at)| Placed {
+                    text: override_text(&factors[i].key, &text),
+                    at,
+                    key: factors[i].key.clone(),
+                })
+            })
+            .collect();
+        let texts: Vec<String> = batch.iter().map(|p| p.text.clone()).collect();
+        let mut blamed = HashSet::new();
+        if let Err(e) = scenario::load::<Params>(resolved, &texts) {
+            for problem in e.problems() {
+                if let Location::Override(text) = problem.location() {
+                    blamed.insert(text.clone());
+                }
+            }
+            let sites = Sites::of(&batch);
+            let fallback = batch.first().map_or((1, 1), |p| p.at);
+            place(
+                checker,
+                base_problems,
+                &e,
+                &[&sites],
+                Blame::Sweep {
+                    base_label,
+                    fallback,
+                },
+            );
+        }
+        known.extend(
+            unknown
+                .iter()
+                .zip(&batch)
+                .filter(|(_, p)| !blamed.contains(&p.text))
+                .map(|(&i, _)| i),
+        );
+    }
+    let mut checked = HashSet::new();
+    for i in known {
+        for (text, at) in values_of(i) {
+            let value = [Placed {
+                text: override_text(&factors[i].key, &text),
+                at,
+                key: factors[i].key.clone(),
+            }];
+            if !checked.insert(value[0].text.clone()) {
+                continue;
+            }
+            if let Err(e) = scenario::load::<Params>(resolved, &[value[0].text.clone()]) {
+                let sites = Sites::of(&value);
+                place(
+                    checker,
+                    base_problems,
+                    &e,
+                    &[&sites, set_sites],
+                    Blame::Sweep {
+                        base_label,
+                        fallback: at,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// The points of a design whose size is within the limits.
+fn make_points(
+    design: &Design,
+    file: &SweepFile,
+    factors: &[PlacedFactor],
+    seed: u64,
+) -> Vec<RawPoint> {
+    let k = factors.len();
+    match design {
+        Design::Grid { sizes } => grid_indices(sizes)
+            .into_iter()
+            .map(|idx| RawPoint {
+                overrides: idx
+                    .iter()
+                    .enumerate()
+                    .map(|(f, &i)| file.grid[f].1[i].text.clone())
+                    .collect(),
+                unit: None,
+                morris: None,
+            })
+            .collect(),
+        Design::Lhs { points } => sampled_points(
+            factors,
+            latin_hypercube(*points, k, seed)
+                .into_iter()
+                .map(|u| (u, None)),
+        ),
+        Design::Morris {
+            trajectories,
+            levels,
+        } => sampled_points(
+            factors,
+            morris_trajectories(*trajectories, k, *levels, seed)
+                .into_iter()
+                .map(|(u, s)| (u, Some(s))),
+        ),
+        Design::Broken => Vec::new(),
+    }
+}
+
+/// A point's overrides (`key=value`, one per factor).
+fn point_texts(factors: &[PlacedFactor], raw: &RawPoint) -> Vec<String> {
+    raw.overrides
+        .iter()
+        .enumerate()
+        .map(|(k, text)| override_text(&factors[k].key, text))
+        .collect()
+}
+
+/// The base scenario with every override of `common` applied together (so values that only fit
+/// together, such as `population.villages` with `population.counties`, are accepted). Each
+/// problem is placed at the sweep file's line that caused it; an override that is wrong on its
+/// own is dropped and the rest tried once more, so the swept values are still checked. Returns
+/// the parameters and the overrides that were kept; `None` when nothing usable remains.
+fn load_base(
+    checker: &mut Checker<'_>,
+    base_problems: &mut BaseProblems,
+    base_source: &Source,
+    base_label: &str,
+    common: Vec<Placed>,
+) -> Option<(Params, Vec<Placed>)> {
+    let texts: Vec<String> = common.iter().map(|p| p.text.clone()).collect();
+    let error = match scenario::load::<Params>(base_source, &texts) {
+        Ok(params) => return Some((params, common)),
+        Err(e) => e,
+    };
+    // Is the base scenario itself at fault, or the sweep's values?
+    let blame = match scenario::load::<Params>(base_source, &[]) {
+        Ok(_) => Blame::Sweep {
+            base_label,
+            fallback: common.first().map_or((1, 1), |p| p.at),
+        },
+        Err(_) => Blame::Base(base_label),
+    };
+    let sites = Sites::of(&common);
+    place(checker, base_problems, &error, &[&sites], blame);
+    let culprits: HashSet<&str> = error
+        .problems()
+        .iter()
+        .filter_map(|p| match p.location() {
+            Location::Override(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    if culprits.is_empty()
+        || error
+            .problems()
+            .iter()
+            .any(|p| !matches!(p.location(), Location::Override(_)))
+    {
+        return None;
+    }
+    let kept: Vec<Placed> = common
+        .iter()
+        .filter(|p| !culprits.contains(p.text.as_str()))
+        .cloned()
+        .collect();
+    let texts: Vec<String> = kept.iter().map(|p| p.text.clone()).collect();
+    match scenario::load::<Params>(base_source, &texts) {
+        Ok(params) => Some((params, kept)),
+        Err(e) => {
+            let sites = Sites::of(&kept);
+            place(checker, base_problems, &e, &[&sites], blame);
+            None
+        }
+    }
+}
+
+/// Refuse a design whose points or runs (points x replicates) exceed the limits, naming the
+/// user's numbers; counted with checked arithmetic before anything is allocated. True when the
+/// size is within the limits (or cannot be known: that problem is already reported).
+fn check_size(
+    checker: &mut Checker<'_>,
+    design: &Design,
+    factors: usize,
+    replicates: u32,
+    at: (usize, usize),
+) -> bool {
+    if matches!(design, Design::Broken) {
+        // Its count is already reported; the swept values can still be checked.
+        return true;
+    }
+    let how = design.explain(factors);
+    let Some(points) = design.points(factors) else {
+        checker.push(
+            at,
+            "",
+            format!(
+                "the sweep asks for more than {} points ({how}); at most {MAX_POINTS} points and {MAX_RUNS} runs (points x replicates) are allowed in one sweep: split it, or sample the space with [sample] method = \"lhs\"",
+                u64::MAX
+            ),
+        );
+        return false;
+    };
+    let runs = points.checked_mul(u64::from(replicates));
+    let runs_text = runs.map_or_else(|| format!("more than {}", u64::MAX), |r| r.to_string());
+    if points > MAX_POINTS || runs.is_none_or(|r| r > MAX_RUNS) {
+        checker.push(
+            at,
+            "",
+            format!(
+                "the sweep asks for {points} points ({how}) x {replicates} replicates = {runs_text} runs; at most {MAX_POINTS} points and {MAX_RUNS} runs (points x replicates) are allowed in one sweep: split it, or sample the space with [sample] method = \"lhs\""
+            ),
+        );
+        return false;
+    }
+    true
+}
+
+/// A swept key with where it was written and, for a grid, its index in the file's [grid].
 struct PlacedFactor {
     key: String,
     factor: Factor,
     at: (usize, usize),
+    source: usize,
 }
 
-/// A point before validation: the value text per factor, where each was written, and for
-/// sampled designs the unit coordinates and Morris step.
+/// A point before validation: the value text per factor, and for sampled designs the unit
+/// coordinates and Morris step.
 struct RawPoint {
     overrides: Vec<String>,
     unit: Option<Vec<f64>>,
     morris: Option<MorrisStep>,
 }
 
-fn design_grid(file: &SweepFile) -> (Method, Vec<PlacedFactor>, Vec<RawPoint>) {
+fn design_grid(file: &SweepFile) -> (Method, Vec<PlacedFactor>, Design, (usize, usize)) {
     let factors: Vec<PlacedFactor> = file
         .grid
         .iter()
-        .map(|(key, values)| PlacedFactor {
+        .enumerate()
+        .map(|(source, (key, values))| PlacedFactor {
             key: key.key.clone(),
             factor: Factor {
                 key: key.key.clone(),
@@ -531,48 +1000,62 @@ fn design_grid(file: &SweepFile) -> (Method, Vec<PlacedFactor>, Vec<RawPoint>) {
                 },
             },
             at: (key.line, key.column),
+            source,
         })
         .collect();
     let sizes: Vec<usize> = file.grid.iter().map(|(_, v)| v.len()).collect();
-    let points = grid_indices(&sizes)
-        .into_iter()
-        .map(|idx| RawPoint {
-            overrides: idx
+    (
+        Method::Grid,
+        factors,
+        Design::Grid { sizes },
+        file.grid_at.unwrap_or((1, 1)),
+    )
+}
+
+/// The points of a sampled design from its unit coordinates.
+fn sampled_points(
+    factors: &[PlacedFactor],
+    units: impl Iterator<Item = (Vec<f64>, Option<MorrisStep>)>,
+) -> Vec<RawPoint> {
+    units
+        .map(|(unit, morris)| RawPoint {
+            overrides: factors
                 .iter()
-                .enumerate()
-                .map(|(k, &i)| file.grid[k].1[i].text.clone())
+                .zip(&unit)
+                .map(|(f, u)| match f.factor.kind {
+                    FactorKind::Range { low, high, integer } => value_at(low, high, integer, *u),
+                    FactorKind::Values { .. } => String::new(),
+                })
                 .collect(),
-            unit: None,
-            morris: None,
+            unit: Some(unit),
+            morris,
         })
-        .collect();
-    (Method::Grid, factors, points)
+        .collect()
 }
 
 fn design_sample(
     checker: &mut Checker<'_>,
     sample: &SampleSection,
     schema: Option<&Value>,
-    seed: u64,
-) -> (Method, Vec<PlacedFactor>, Vec<RawPoint>) {
-    let empty = (Method::Lhs, Vec::new(), Vec::new());
+) -> (Method, Vec<PlacedFactor>, Design, (usize, usize)) {
+    let at = (sample.line, sample.column);
     let Some((method, mline, mcol)) = sample.method else {
         checker.push(
-            (sample.line, sample.column),
+            at,
             "sample.method",
             "[sample] needs `method = \"lhs\"` or `method = \"morris\"`",
         );
-        return empty;
+        return (Method::Lhs, Vec::new(), Design::Broken, at);
     };
     if sample.ranges.is_empty() {
         checker.push(
-            (sample.line, sample.column),
+            at,
             "sample.ranges",
             "[sample.ranges] must name at least one key with [low, high]",
         );
     }
     let mut factors = Vec::new();
-    for (w, range) in &sample.ranges {
+    for (source, (w, range)) in sample.ranges.iter().enumerate() {
         let Some((lo, hi)) = range else { continue };
         let integer = match schema.and_then(|s| lookup(s, &w.key)) {
             Some(Value::Integer(_)) => true,
@@ -594,6 +1077,7 @@ fn design_sample(
                 },
             },
             at: (w.line, w.column),
+            source,
         });
     }
     let count = |field: &Option<(i64, usize, usize)>,
@@ -601,7 +1085,7 @@ fn design_sample(
                  min: i64,
                  max: i64,
                  checker: &mut Checker<'_>|
-     -> Option<usize> {
+     -> Option<(usize, (usize, usize))> {
         match field {
             None => {
                 checker.push(
@@ -618,11 +1102,10 @@ fn design_sample(
                 checker.push((*line, *column), &format!("sample.{name}"), format!("`sample.{name}` = {n} is out of range: allowed a whole number in [{min}, {max}]"));
                 None
             }
-            Some((n, _, _)) => Some(*n as usize),
+            Some((n, line, column)) => Some((*n as usize, (*line, *column))),
         }
     };
-    let k = factors.len();
-    let units: Vec<(Vec<f64>, Option<MorrisStep>)> = match method {
+    match method {
         Method::Lhs => {
             if let Some((_, line, column)) = sample.trajectories {
                 checker.push(
@@ -631,13 +1114,10 @@ fn design_sample(
                     "`trajectories` is for method = \"morris\"; a Latin hypercube takes `points`",
                 );
             }
-            let Some(n) = count(&sample.points, "points", 2, 100_000, checker) else {
-                return (method, factors, Vec::new());
-            };
-            latin_hypercube(n, k, seed)
-                .into_iter()
-                .map(|u| (u, None))
-                .collect()
+            match count(&sample.points, "points", 2, 100_000, checker) {
+                Some((points, at)) => (method, factors, Design::Lhs { points }, at),
+                None => (method, factors, Design::Broken, at),
+            }
         }
         Method::Morris => {
             if let Some((_, line, column)) = sample.points {
@@ -651,32 +1131,21 @@ fn design_sample(
                 }
                 Some((l, _, _)) => l as u32,
             };
-            let Some(r) = count(&sample.trajectories, "trajectories", 2, 10_000, checker) else {
-                return (method, factors, Vec::new());
-            };
-            morris_trajectories(r, k, levels, seed)
-                .into_iter()
-                .map(|(u, s)| (u, Some(s)))
-                .collect()
+            match count(&sample.trajectories, "trajectories", 2, 10_000, checker) {
+                Some((trajectories, at)) => (
+                    method,
+                    factors,
+                    Design::Morris {
+                        trajectories,
+                        levels,
+                    },
+                    at,
+                ),
+                None => (method, factors, Design::Broken, at),
+            }
         }
-        Method::Grid => Vec::new(),
-    };
-    let points = units
-        .into_iter()
-        .map(|(unit, morris)| RawPoint {
-            overrides: factors
-                .iter()
-                .zip(&unit)
-                .map(|(f, u)| match f.factor.kind {
-                    FactorKind::Range { low, high, integer } => value_at(low, high, integer, *u),
-                    FactorKind::Values { .. } => String::new(),
-                })
-                .collect(),
-            unit: Some(unit),
-            morris,
-        })
-        .collect();
-    (method, factors, points)
+        Method::Grid => (method, factors, Design::Broken, at),
+    }
 }
 
 /// The value at unit coordinate `u` of [low, high], as override text (rounded for integer keys).
@@ -705,7 +1174,7 @@ fn parse(checker: &mut Checker<'_>) -> Option<SweepFile> {
     for (key, value) in root.get_ref().iter() {
         let name = key.get_ref().as_ref();
         match name {
-            "name" => file.name = checker.string("name", value).map(|(s, _, _)| s),
+            "name" => file.name = checker.string("name", value),
             "description" => {
                 checker.string("description", value);
             }
@@ -842,30 +1311,56 @@ fn parse(checker: &mut Checker<'_>) -> Option<SweepFile> {
     Some(file)
 }
 
-/// Place each problem of a scenario load: problems caused by an override go to the line that
-/// wrote it in the sweep file; problems in the base scenario file are listed under its label.
+/// Place each problem of a scenario load: a problem at an override goes to the line that wrote
+/// it in the sweep file; any other problem goes where `blame` says (the base scenario's own
+/// list, or the sweep file's line of the same key or section, or `fallback`).
 fn place(
     checker: &mut Checker<'_>,
-    base_problems: &mut Vec<String>,
+    base_problems: &mut BaseProblems,
     error: &scenario::ScenarioError,
-    overrides: &[(String, (usize, usize), String)],
-    base_label: &str,
+    sites: &[&Sites<'_>],
+    blame: Blame<'_>,
 ) {
     for problem in error.problems() {
-        match problem.location() {
-            Location::Override(text) => {
-                let site = overrides.iter().find(|(t, _, _)| t == text);
-                let (at, key) = match site {
-                    Some((_, at, key)) => (*at, key.as_str()),
-                    None => ((1, 1), problem.path()),
-                };
-                checker.push(at, key, problem.message());
+        let path = problem.path();
+        if let Location::Override(text) = problem.location() {
+            let site = sites.iter().find_map(|s| s.by_text.get(text.as_str()));
+            match site {
+                Some(p) => checker.push(p.at, &p.key, problem.message()),
+                None => checker.push((1, 1), path, problem.message()),
             }
-            _ => {
-                let line = problem.render(base_label);
-                if !base_problems.contains(&line) {
-                    base_problems.push(line);
+            continue;
+        }
+        match blame {
+            Blame::Base(label) => base_problems.add(problem.render(label)),
+            Blame::Sweep {
+                base_label,
+                fallback,
+            } => {
+                if let Some(p) = sites.iter().find_map(|s| s.by_key.get(path)) {
+                    checker.push(p.at, &p.key, problem.message());
+                    continue;
                 }
+                // One set of sites: the [set] entries, blamed by section. Several: one value
+                // checked on top of [set], which is what does not fit.
+                let at = match sites {
+                    [only] => {
+                        let section = path.split('.').next().unwrap_or(path);
+                        only.by_section
+                            .get(section)
+                            .or(only.first.as_ref())
+                            .map_or(fallback, |p| p.at)
+                    }
+                    _ => fallback,
+                };
+                checker.push(
+                    at,
+                    path,
+                    format!(
+                        "{} (`{path}` is not set in the sweep file: its value comes from the base scenario {base_label} and does not fit the sweep's values; set `{path}` in [set] too, or change the value here)",
+                        problem.message()
+                    ),
+                );
             }
         }
     }

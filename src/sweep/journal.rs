@@ -126,7 +126,8 @@ fn records_bytes(records: &[StringRecord]) -> anyhow::Result<Vec<u8>> {
     csv_bytes(writer)
 }
 
-/// Write a file completely under a temporary name, sync it, and rename it into place.
+/// Write a file completely under a temporary name (`.NAME.tmp-PID`, removed by the next sweep
+/// in the folder if this process dies first), sync it, rename it into place and sync the folder.
 pub fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let name = path
         .file_name()
@@ -138,7 +139,23 @@ pub fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))
+    fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))?;
+    sync_folder(path.parent())
+}
+
+/// Sync a folder, so a rename into it survives a crash. Folders that cannot be opened for
+/// syncing (some file systems) are left as they are: the file itself is already synced.
+pub fn sync_folder(dir: Option<&Path>) -> anyhow::Result<()> {
+    let dir = match dir {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if let Ok(handle) = File::open(dir) {
+        handle
+            .sync_all()
+            .with_context(|| format!("cannot sync {}", dir.display()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -14,8 +14,12 @@ pub mod charts;
 pub mod command;
 pub mod design;
 pub mod file;
+pub mod folder;
 pub mod journal;
+pub mod names;
 pub mod output;
+pub mod position;
+pub mod slurm;
 
 use serde::{Deserialize, Serialize};
 
