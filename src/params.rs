@@ -953,8 +953,8 @@ impl Checker {
     /// An amount of money in yuan that must be above zero (it divides).
     fn positive_yuan(&mut self, path: &str, value: f64) {
         let ok = value > 0.0 && value <= MAX_YUAN;
-        let allowed = format!("a number > 0 and <= {MAX_YUAN}");
-        self.check(path, ok, || value.to_string(), &allowed);
+        let allowed = format!("a number > 0 and <= {}", number(MAX_YUAN));
+        self.check(path, ok, || number(value), &allowed);
     }
 
     fn count(&mut self, path: &str, value: u64, low: u64, high: u64) {
@@ -966,19 +966,35 @@ impl Checker {
     /// Every value of a list in [low, high].
     fn list(&mut self, path: &str, values: &[f64], low: f64, high: f64, unit: &str) {
         let bad = values.iter().position(|v| !(*v >= low && *v <= high));
-        let allowed = format!("{unit} in [{low}, {high}]");
+        let allowed = format!("{unit} in [{}, {}]", number(low), number(high));
         let shown = || match bad {
-            Some(i) => format!("{} (value {} is {})", short_list(values), i + 1, values[i]),
+            Some(i) => format!(
+                "{} (value {} is {})",
+                short_list(values),
+                i + 1,
+                number(values[i])
+            ),
             None => short_list(values),
         };
         self.check(path, bad.is_none(), shown, &allowed);
     }
 }
 
+/// A number as shown in a message: plain, or in exponent form when very large or small
+/// (`1e308`, not 309 digits).
+fn number(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude >= 1e9 || (magnitude > 0.0 && magnitude < 1e-6) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 /// A list shown in a message: its first few values and how many there are.
 fn short_list(values: &[f64]) -> String {
     const SHOWN: usize = 8;
-    let head: Vec<String> = values.iter().take(SHOWN).map(f64::to_string).collect();
+    let head: Vec<String> = values.iter().take(SHOWN).map(|v| number(*v)).collect();
     if values.len() <= SHOWN {
         format!("[{}]", head.join(", "))
     } else {
@@ -1245,7 +1261,7 @@ impl Params {
                 .only_if_written(),
             );
         } else if (2000..=2100).contains(&f.schedule_start_year) {
-            let note = "held at its last value afterwards";
+            let note = "held at its last value";
             let problem =
                 self.series_length("funding.schedule", &f.schedule, f.schedule_start_year, note);
             if let Some(problem) = problem {
@@ -1274,8 +1290,8 @@ impl Params {
             format!("{first}-{until}")
         };
         let allowed = format!(
-            "{}, one per year {years} (the run ends in {}; after {SERIES_LAST_KNOWN_YEAR} or \
-             its last value the series is {after})",
+            "{}, one per year {years} (the run ends in {}; after {SERIES_LAST_KNOWN_YEAR} the \
+             series is {after})",
             values_noun(needed),
             self.last_year()
         );
@@ -1432,7 +1448,7 @@ impl Params {
         for (path, values) in lines {
             let before = c.problems.len();
             c.list(path, values, 1.0, 1e6, "yuan per person-year");
-            let note = "raised by economy.indexation each year";
+            let note = "raised by `economy.indexation` a year";
             if c.problems.len() == before {
                 if let Some(problem) = self.series_length(path, values, SERIES_START_YEAR, note) {
                     c.push(problem);

@@ -82,27 +82,9 @@ fn baseline_text() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// Every leaf of a TOML tree as (dotted path, value). Arrays are leaves: a list such as
-/// `funding.schedule` is one parameter.
+/// Every leaf of a TOML tree as (dotted path, value); arrays are leaves.
 fn leaves(table: &toml::Table) -> BTreeMap<String, toml::Value> {
-    fn walk(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, toml::Value>) {
-        for (key, value) in table {
-            let path = if prefix.is_empty() {
-                key.clone()
-            } else {
-                format!("{prefix}.{key}")
-            };
-            match value {
-                toml::Value::Table(inner) => walk(&path, inner, out),
-                leaf => {
-                    out.insert(path, leaf.clone());
-                }
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk("", table, &mut out);
-    out
+    povsim::scenario::leaves(table)
 }
 
 /// The parameters as a TOML tree, as the loader's schema sees them.

@@ -14,7 +14,7 @@ use crate::error::UserError;
 use crate::export::tables::{annual_csv, timeseries_csv};
 use crate::export::ResultsDir;
 use crate::params::Params;
-use crate::scenario::{self, Source, BASELINE_LABEL};
+use crate::scenario::{self, Source};
 use crate::sim::RunOutput;
 use crate::summary::Summary;
 
@@ -32,7 +32,11 @@ pub struct LoadedScenario {
     pub overrides: Vec<String>,
 }
 
-/// Read and validate a scenario (file or built-in baseline) with its overrides.
+/// Read and validate a scenario (file or built-in baseline) with its overrides. Warnings (values
+/// accepted but probably not meant, such as a key another key switches off) are printed on
+/// standard error, one line each, prefixed `warning: ` and located like errors. A file that
+/// names no `name` is named after the file; one without `description` gets an empty one (never
+/// the baseline's).
 pub fn load_scenario(args: &ScenarioArgs) -> Result<LoadedScenario, UserError> {
     let overrides = args.overrides.all();
     let source = match &args.scenario {
@@ -40,22 +44,24 @@ pub fn load_scenario(args: &ScenarioArgs) -> Result<LoadedScenario, UserError> {
             path: path.clone(),
             source,
         })?,
-        None => Source::new(BASELINE_LABEL, BASELINE_TEXT),
+        None => Source::baseline(),
     };
-    let mut params: Params = scenario::load(&source, &overrides)?;
+    let (mut params, warnings): (Params, _) = scenario::load_with_warnings(&source, &overrides)?;
+    for warning in &warnings {
+        eprintln!("warning: {}", warning.render(&source.label));
+    }
     if let Some(path) = &args.scenario {
         // A file inherits the baseline's numbers, never its name or its description.
-        let table = source.text.parse::<toml::Table>().ok();
-        let sets = |key: &str| {
-            table.as_ref().is_some_and(|t| t.contains_key(key))
-                || overrides
-                    .iter()
-                    .any(|o| o.trim_start().starts_with(&format!("{key}=")))
+        let written = source.text.parse::<toml::Table>().unwrap_or_default();
+        let overridden = |key: &str| {
+            overrides
+                .iter()
+                .any(|o| o.split_once('=').is_some_and(|(k, _)| k.trim() == key))
         };
-        if !sets("name") {
+        if !written.contains_key("name") && !overridden("name") {
             params.name = default_name(path);
         }
-        if !sets("description") {
+        if !written.contains_key("description") && !overridden("description") {
             params.description = String::new();
         }
     }

@@ -25,6 +25,7 @@
 //!   --set cadres.assignment=best: `cadres.assignment` = "best" is not allowed: expected one of "random", "matched"
 //! ```
 
+mod docs;
 mod keypath;
 mod merge;
 mod overrides;
@@ -45,10 +46,12 @@ use serde::Serialize;
 use toml::de::DeTable;
 use toml::Table;
 
+pub use docs::{annotated_toml, key_docs, KeyDoc};
 pub use problem::{Location, Problem, ScenarioError, Warning};
 
 pub(crate) use merge::to_value;
 pub(crate) use schema::found_name;
+pub use schema::leaves;
 pub(crate) use text::shorten;
 /// Used by the sweep module's tests, to check its own position index against this one.
 #[cfg(test)]
@@ -250,11 +253,11 @@ where
         None
     };
     if let Some(value) = &value {
-        check_ranges(value, &mut report);
+        check_ranges(value, &mut report, &merged, &schema);
     }
     match value {
         Some(value) if report.problems.is_empty() => {
-            let warnings = locate_advice(value.warnings(), &report);
+            let warnings = locate_advice(value.warnings(), &report, &merged, &schema);
             let sorted = ScenarioError::new(&source.label, warnings);
             Ok((value, sorted.problems().to_vec()))
         }
@@ -298,29 +301,39 @@ fn parse_path(path: &str) -> KeyPath {
 }
 
 /// Runs `T`'s own validation and locates each problem it reports: at the
-/// value itself when the user wrote it, else at the first related key the
-/// user wrote (a constraint between two keys is the fault of the one set),
-/// else at "default". One already reported at the same path and location is
-/// not repeated.
-fn check_ranges<T: Validate>(value: &T, report: &mut Report) {
+/// value itself when the user set it, else at the first related key the user
+/// set (a constraint between two keys is the fault of the one set), else
+/// where the value was written, else at "default". A key counts as set when
+/// the user wrote it with a value other than its default: a file that writes
+/// every default (a copy of the baseline) does not take the blame for a
+/// constraint another key broke. One problem already reported at the same
+/// path and location is not repeated.
+fn check_ranges<T: Validate>(value: &T, report: &mut Report, merged: &Table, schema: &Schema) {
     let mut seen: HashSet<(String, Location)> = report
         .problems
         .iter()
         .map(|p| (p.path().to_owned(), p.location().clone()))
         .collect();
+    let set_at = |path: &str| {
+        let path = parse_path(path);
+        let site = report.provenance.locate(&path);
+        let changed = schema::lookup(merged, &path) != schema.get(&path);
+        (site, changed)
+    };
+    let mut found = Vec::new();
     for range in value.validate() {
-        let own = report.provenance.locate(&parse_path(&range.path));
-        let unwritten = matches!(own.location(), Location::Default);
-        if unwritten && range.only_if_written {
+        let (own, own_set) = set_at(&range.path);
+        let own_set = own_set && own.location() != &Location::Default;
+        if !own_set && range.only_if_written {
             continue;
         }
         let related = range
             .related
             .iter()
-            .map(|path| (path, report.provenance.locate(&parse_path(path))))
-            .find(|(_, site)| !matches!(site.location(), Location::Default));
-        let (site, shown) = match (own.location(), related) {
-            (Location::Default, Some((by, site))) => {
+            .map(|path| (path, set_at(path)))
+            .find(|(_, (site, changed))| *changed && site.location() != &Location::Default);
+        let (site, shown) = match related {
+            Some((by, (site, _))) if !own_set => {
                 let shown = format!(
                     "`{}` = {} (the default, limited by `{by}`)",
                     range.path, range.value
@@ -332,18 +345,29 @@ fn check_ranges<T: Validate>(value: &T, report: &mut Report) {
         let message = format!("{shown} is out of range: allowed {}", range.allowed);
         let problem = Problem::new(site, range.path, message);
         if seen.insert((problem.path().to_owned(), problem.location().clone())) {
-            report.problems.push(problem);
+            found.push(problem);
         }
     }
+    report.problems.extend(found);
 }
 
 /// Locates each piece of advice at the value the user wrote; advice about a
-/// value nobody wrote (a default) is dropped.
-fn locate_advice(advice: Vec<Advice>, report: &Report) -> Vec<Warning> {
+/// value nobody wrote, or that the user wrote equal to its default (as a
+/// fully documented file such as the baseline does), is dropped.
+fn locate_advice(
+    advice: Vec<Advice>,
+    report: &Report,
+    merged: &Table,
+    schema: &Schema,
+) -> Vec<Warning> {
     advice
         .into_iter()
         .filter_map(|advice| {
-            let site = report.provenance.locate(&parse_path(&advice.path));
+            let path = parse_path(&advice.path);
+            if schema::lookup(merged, &path) == schema.get(&path) {
+                return None;
+            }
+            let site = report.provenance.locate(&path);
             let problem = Problem::new(site, advice.path, advice.message);
             problem.is_located().then_some(problem)
         })

@@ -2,7 +2,7 @@
 //! tree (every allowed key exists in it, with a value of the allowed type),
 //! plus the order in which `T` declares its keys, for friendlier listings.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use toml::de::{DeTable, DeValue};
@@ -80,6 +80,29 @@ pub(crate) fn lookup<'v>(table: &'v Table, path: &KeyPath) -> Option<&'v Value> 
         Segment::Key(key) => value.get(key.as_str()),
         Segment::Index(i) => value.get(*i),
     })
+}
+
+/// Every leaf of a TOML tree as (dotted path, value). Arrays are leaves: a
+/// list such as `funding.schedule` is one parameter.
+pub fn leaves(table: &Table) -> BTreeMap<String, Value> {
+    fn walk(prefix: &str, table: &Table, out: &mut BTreeMap<String, Value>) {
+        for (key, value) in table {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                Value::Table(inner) => walk(&path, inner, out),
+                leaf => {
+                    out.insert(path, leaf.clone());
+                }
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk("", table, &mut out);
+    out
 }
 
 /// Reads key order from the serialized defaults, using the spans the parser
