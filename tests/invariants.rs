@@ -84,6 +84,8 @@ fn scenario() -> impl Strategy<Value = Params> {
             p.funding.leakage = leakage;
             p.incentives.recall_percentile = recall;
             p.policy.monitoring = monitoring;
+            // A start year inside the run (a written start year after the run's end is refused).
+            p.policy.monitoring_start_year = p.policy.monitoring_start_year.min(p.last_year());
             p.policy.relocation_share = relocation;
             p.policy.relocation_remoteness = 0.3;
             let (disaster, illness, volatility) = shocks;
@@ -100,7 +102,8 @@ proptest! {
 
     #[test]
     fn random_scenarios_keep_every_invariant(params in scenario()) {
-        prop_assert!(params.problems().is_empty(), "generator made an invalid scenario");
+        let problems: Vec<String> = params.problems().iter().map(|p| format!("{} = {}: allowed {}", p.path, p.value, p.allowed)).collect();
+        prop_assert!(problems.is_empty(), "generator made an invalid scenario: {:?}", problems);
         let run = run_replicate(&params, 0);
         prop_assert_eq!(run.months.len(), params.simulation.months as usize);
         prop_assert_eq!(run.years.len(), params.simulation.months as usize / 12);

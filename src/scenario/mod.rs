@@ -52,10 +52,10 @@ pub use problem::{Location, Problem, ScenarioError, Warning};
 pub(crate) use merge::to_value;
 pub(crate) use schema::found_name;
 pub use schema::leaves;
-pub(crate) use text::shorten;
 /// Used by the sweep module's tests, to check its own position index against this one.
 #[cfg(test)]
 pub(crate) use text::line_column;
+pub(crate) use text::shorten;
 
 use keypath::{KeyPath, Segment};
 use merge::{merge_root, Origin, Report};
