@@ -1012,8 +1012,12 @@ fn values_noun(n: usize) -> String {
 }
 
 impl Validate for Params {
+    /// Every problem, those that matter only when the user wrote the key included: the loader
+    /// knows what the user wrote and keeps only those that apply.
     fn validate(&self) -> Vec<RangeProblem> {
-        self.problems()
+        let mut c = Checker::new(false);
+        self.check_all(&mut c);
+        c.problems
     }
 
     fn warnings(&self) -> Vec<Advice> {
@@ -1022,11 +1026,16 @@ impl Validate for Params {
 }
 
 impl Params {
-    /// Every out-of-range or inconsistent value, with its key path.
+    /// Every out-of-range or inconsistent value, with its key path, for parameters built in
+    /// code. Contradictions that matter only when a user wrote the key (a start year after the
+    /// run's end, where the default simply never comes into play) are left out: code writes no
+    /// key the way a scenario file does, and the scenario loader, which knows what a file
+    /// wrote, reports them there.
     pub fn problems(&self) -> Vec<RangeProblem> {
-        let mut c = Checker::new(false);
-        self.check_all(&mut c);
-        c.problems
+        self.validate()
+            .into_iter()
+            .filter(|problem| !problem.only_if_written)
+            .collect()
     }
 
     /// What is allowed for every numeric key, `(dotted path, allowed)`, in check order; the
