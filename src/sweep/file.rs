@@ -591,6 +591,20 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
     // fine alone can clash (e.g. shares that must sum to 1). When every point loads, every
     // value is fine on its own too; otherwise each value is first checked alone, so that a bad
     // value is reported at its own line.
+    let checkable = Checkable {
+        file: &file,
+        factors: &factors,
+        which: &checkable,
+        schema: schema.as_ref(),
+        resolved: &resolved,
+        set_sites: &set_sites,
+        base_label: &base_label,
+    };
+    let each_value = if sized {
+        check_unknown_keys(&mut checker, &mut base_problems, &checkable)
+    } else {
+        Vec::new()
+    };
     let clean = checker.problems.is_empty() && base_problems.lines.is_empty();
     let loaded = (sized && clean).then(|| {
         let raw_points = make_points(&design, &file, &factors, base_params.simulation.seed);
@@ -605,19 +619,7 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
             .as_ref()
             .is_some_and(|(_, r)| r.iter().all(Result::is_ok))
     {
-        check_values(
-            &mut checker,
-            &mut base_problems,
-            &Checkable {
-                file: &file,
-                factors: &factors,
-                which: &checkable,
-                schema: schema.as_ref(),
-                resolved: &resolved,
-                set_sites: &set_sites,
-                base_label: &base_label,
-            },
-        );
+        check_each_value(&mut checker, &mut base_problems, &checkable, &each_value);
     }
     if !checker.problems.is_empty() || !base_problems.lines.is_empty() {
         return Err(fail(checker, base_problems));
@@ -720,99 +722,107 @@ struct Checkable<'a> {
     base_label: &'a str,
 }
 
-/// Check each swept value on its own (grid values, range ends) on top of the resolved base,
-/// reporting each problem at the value's line. Keys the schema does not know are checked
-/// together in one load (each reported at its line); a value written twice is checked once.
-fn check_values(checker: &mut Checker<'_>, base_problems: &mut BaseProblems, c: &Checkable<'_>) {
-    let (file, factors, schema, resolved, set_sites, base_label) = (
-        c.file,
-        c.factors,
-        c.schema,
-        c.resolved,
-        c.set_sites,
-        c.base_label,
-    );
-    let checkable = c.which;
-    let values_of = |i: usize| -> Vec<(String, (usize, usize))> {
-        match &factors[i].factor.kind {
-            FactorKind::Values { .. } => file.grid[factors[i].source]
+impl Checkable<'_> {
+    /// The values of factor `i` to check alone, with their lines: grid values, range ends.
+    fn values_of(&self, i: usize) -> Vec<(String, (usize, usize))> {
+        let f = &self.factors[i];
+        match &f.factor.kind {
+            FactorKind::Values { .. } => self.file.grid[f.source]
                 .1
                 .iter()
                 .map(|v| (v.text.clone(), (v.line, v.column)))
                 .collect(),
             FactorKind::Range { low, high, integer } => vec![
-                (value_at(*low, *high, *integer, 0.0), factors[i].at),
-                (value_at(*low, *high, *integer, 1.0), factors[i].at),
+                (value_at(*low, *high, *integer, 0.0), f.at),
+                (value_at(*low, *high, *integer, 1.0), f.at),
             ],
         }
-    };
-    let (known, unknown): (Vec<usize>, Vec<usize>) = checkable.iter().partition(|&&i| {
-        schema
-            .as_ref()
-            .and_then(|s| lookup(s, &factors[i].key))
+    }
+}
+
+/// Check the swept keys the schema does not know in one load (each problem reported at its
+/// line), before any point is loaded; returns the factors whose values are worth checking one
+/// by one (the known keys and those the load accepted).
+fn check_unknown_keys(
+    checker: &mut Checker<'_>,
+    base_problems: &mut BaseProblems,
+    c: &Checkable<'_>,
+) -> Vec<usize> {
+    let (mut known, unknown): (Vec<usize>, Vec<usize>) = c.which.iter().partition(|&&i| {
+        c.schema
+            .and_then(|s| lookup(s, &c.factors[i].key))
             .is_some()
     });
-    let mut known = known;
-    if !unknown.is_empty() {
-        let batch: Vec<Placed> = unknown
-            .iter()
-            .filter_map(|&i| {
-                values_of(i).into_iter().next().map(|(text, at)| Placed {
-                    text: override_text(&factors[i].key, &text),
-                    at,
-                    key: factors[i].key.clone(),
-                })
+    let batch: Vec<(usize, Placed)> = unknown
+        .iter()
+        .filter_map(|&i| {
+            c.values_of(i).into_iter().next().map(|(text, at)| {
+                let key = c.factors[i].key.clone();
+                let text = override_text(&key, &text);
+                (i, Placed { text, at, key })
             })
-            .collect();
-        let texts: Vec<String> = batch.iter().map(|p| p.text.clone()).collect();
-        let mut blamed = HashSet::new();
-        if let Err(e) = scenario::load::<Params>(resolved, &texts) {
-            for problem in e.problems() {
-                if let Location::Override(text) = problem.location() {
-                    blamed.insert(text.clone());
-                }
+        })
+        .collect();
+    if batch.is_empty() {
+        return known;
+    }
+    let texts: Vec<String> = batch.iter().map(|(_, p)| p.text.clone()).collect();
+    let mut blamed = HashSet::new();
+    if let Err(e) = scenario::load::<Params>(c.resolved, &texts) {
+        for problem in e.problems() {
+            if let Location::Override(text) = problem.location() {
+                blamed.insert(text.clone());
             }
-            let sites = Sites::of(&batch);
-            let fallback = batch.first().map_or((1, 1), |p| p.at);
-            place(
-                checker,
-                base_problems,
-                &e,
-                &[&sites],
-                Blame::Sweep {
-                    base_label,
-                    fallback,
-                },
-            );
         }
-        known.extend(
-            unknown
-                .iter()
-                .zip(&batch)
-                .filter(|(_, p)| !blamed.contains(&p.text))
-                .map(|(&i, _)| i),
+        let sites = Sites::of(batch.iter().map(|(_, p)| p));
+        place(
+            checker,
+            base_problems,
+            &e,
+            &[&sites],
+            Blame::Sweep {
+                base_label: c.base_label,
+                fallback: batch[0].1.at,
+            },
         );
     }
+    known.extend(
+        batch
+            .iter()
+            .filter(|(_, p)| !blamed.contains(&p.text))
+            .map(|(i, _)| *i),
+    );
+    known
+}
+
+/// Check each value of the factors `which` on its own on top of the resolved base, reporting
+/// each problem at the value's line; a value written twice is checked once.
+fn check_each_value(
+    checker: &mut Checker<'_>,
+    base_problems: &mut BaseProblems,
+    c: &Checkable<'_>,
+    which: &[usize],
+) {
     let mut checked = HashSet::new();
-    for i in known {
-        for (text, at) in values_of(i) {
+    for &i in which {
+        for (text, at) in c.values_of(i) {
             let value = [Placed {
-                text: override_text(&factors[i].key, &text),
+                text: override_text(&c.factors[i].key, &text),
                 at,
-                key: factors[i].key.clone(),
+                key: c.factors[i].key.clone(),
             }];
             if !checked.insert(value[0].text.clone()) {
                 continue;
             }
-            if let Err(e) = scenario::load::<Params>(resolved, &[value[0].text.clone()]) {
+            if let Err(e) = scenario::load::<Params>(c.resolved, &[value[0].text.clone()]) {
                 let sites = Sites::of(&value);
                 place(
                     checker,
                     base_problems,
                     &e,
-                    &[&sites, set_sites],
+                    &[&sites, c.set_sites],
                     Blame::Sweep {
-                        base_label,
+                        base_label: c.base_label,
                         fallback: at,
                     },
                 );

@@ -27,6 +27,9 @@ pub const OUTPUT_FILES: [&str; 4] = ["sweep.csv", "points.csv", "sensitivity.csv
 /// The Slurm script `--slurm` writes.
 pub const SBATCH_FILE: &str = "sweep.sbatch";
 
+/// How that script begins (how a folder's `sweep.sbatch` is told to be povsim's).
+pub const SBATCH_HEADER: &str = "#!/bin/bash\n# povsim sweep ";
+
 /// Sub-folders a sweep writes: charts, shards' files, Slurm task logs.
 const SUBFOLDERS: [&str; 3] = ["charts", "shards", "slurm"];
 
@@ -38,9 +41,37 @@ pub fn journal_name(short_hash: &str) -> String {
     format!("sweep-{short_hash}.partial.csv")
 }
 
-/// Whether `name` is the journal of a sweep run whole (of any sweep).
+/// Whether `name` is the journal of a sweep run whole (of any sweep):
+/// `sweep-` and 12 hexadecimal digits, then `.partial.csv`.
 pub fn is_journal_name(name: &str) -> bool {
-    name.starts_with("sweep-") && name.ends_with(".partial.csv")
+    name.strip_prefix("sweep-")
+        .and_then(|rest| rest.strip_suffix(".partial.csv"))
+        .is_some_and(|hash| hash.len() == 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Whether the file at `path` is a script `--slurm` wrote (it opens with povsim's header).
+fn is_sbatch(path: &Path) -> bool {
+    let mut head = [0u8; 32];
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let n = std::io::Read::read(&mut file, &mut head).unwrap_or(0);
+    head[..n].starts_with(SBATCH_HEADER.as_bytes())
+}
+
+/// Whether `shards/` holds a shard's file (a regular file named `shard-...`).
+fn has_shard_files(shards: &Path) -> bool {
+    if !fs::symlink_metadata(shards).is_ok_and(|m| m.is_dir()) {
+        return false;
+    }
+    fs::read_dir(shards)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            e.file_type().is_ok_and(|t| t.is_file())
+                && is_shard_name(&e.file_name().to_string_lossy())
+        })
 }
 
 /// The process id in a temporary file name written by `journal::write_synced`
@@ -91,11 +122,29 @@ pub fn survey(dir: &Path, option: &str) -> anyhow::Result<Option<Survey>> {
         Existing::PovsimResults | Existing::OtherFolder => {}
     }
     let mut survey = Survey::default();
+    let mut entries = Vec::new();
     for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = entry.file_type()?;
+        entries.push((
+            entry.file_name().to_string_lossy().into_owned(),
+            entry.file_type()?,
+        ));
+    }
+    survey.manifest_hash = sweep_manifest_hash(&dir.join(MANIFEST));
+    // Files named like a sweep's outputs are the sweep's only in a folder that a sweep
+    // marked as its own (a user's own points.csv is not).
+    let marked = survey.manifest_hash.is_some()
+        || entries.iter().any(|(name, kind)| {
+            kind.is_file()
+                && (is_journal_name(name) || (name == SBATCH_FILE && is_sbatch(&dir.join(name))))
+        })
+        || has_shard_files(&dir.join("shards"));
+    for (name, kind) in entries {
         let ours = if kind.is_symlink() {
+            false
+        } else if temporary_pid(&name).is_some() {
+            kind.is_file()
+        } else if !marked {
             false
         } else if kind.is_dir() {
             SUBFOLDERS.contains(&name.as_str())
@@ -103,18 +152,11 @@ pub fn survey(dir: &Path, option: &str) -> anyhow::Result<Option<Survey>> {
         } else if !kind.is_file() {
             false
         } else if name == MANIFEST {
-            match sweep_manifest_hash(&dir.join(MANIFEST)) {
-                Some(hash) => {
-                    survey.manifest_hash = Some(hash);
-                    true
-                }
-                None => false,
-            }
+            survey.manifest_hash.is_some()
+        } else if name == SBATCH_FILE {
+            is_sbatch(&dir.join(&name))
         } else {
-            OUTPUT_FILES.contains(&name.as_str())
-                || name == SBATCH_FILE
-                || is_journal_name(&name)
-                || temporary_pid(&name).is_some()
+            OUTPUT_FILES.contains(&name.as_str()) || is_journal_name(&name)
         };
         if !ours {
             let shown = if kind.is_symlink() {
@@ -291,7 +333,7 @@ mod tests {
         for name in [
             "sweep.csv",
             "points.csv",
-            "sweep-abc.partial.csv",
+            "sweep-0123456789ab.partial.csv",
             "charts/heatmap_x.png",
             "charts/mine.txt",
             "shards/shard-0-of-2.csv",
@@ -300,7 +342,7 @@ mod tests {
         }
         clear(dir, Clear::Everything).expect("clear");
         assert!(!dir.join("sweep.csv").exists());
-        assert!(!dir.join("sweep-abc.partial.csv").exists());
+        assert!(!dir.join("sweep-0123456789ab.partial.csv").exists());
         assert!(!dir.join("charts/heatmap_x.png").exists());
         assert_eq!(
             fs::read(dir.join("charts/mine.txt")).expect("kept"),
