@@ -6,10 +6,11 @@
 //! - A file, a symbolic link (dangling or not) or anything else that is not a folder: refused.
 //! - A folder holding anything a sweep does not write (the user's own files, results of
 //!   `povsim run`, a link): refused, even with `--force`, naming what is there.
-//! - A folder of sweep files only: this sweep's journal resumes; another sweep's work or
-//!   results are refused without `--force`; with it, the sweep files are removed one by one
-//!   (the outputs its manifest lists, its journals, its `charts/` and `shards/` files), never
-//!   a whole folder.
+//! - A folder of sweep files only (one a sweep marked as its own with a sweep manifest, a
+//!   journal, shards' files or its `sweep.sbatch`; a user's own `points.csv` does not count):
+//!   this sweep's journal resumes; another sweep's work or results are refused without
+//!   `--force`; with it, the sweep files are removed one by one by the names a sweep gives them
+//!   (its outputs, chart files, journals, shards' files), never a whole folder.
 //!
 //! Temporary files a crashed sweep left (`.NAME.tmp-PID`) are removed when process PID is gone.
 
@@ -75,11 +76,42 @@ fn has_shard_files(shards: &Path) -> bool {
 }
 
 /// The process id in a temporary file name written by `journal::write_synced`
-/// (`.NAME.tmp-PID`), if `name` is one.
-pub fn temporary_pid(name: &str) -> Option<u32> {
+/// (`.NAME.tmp-PID`), if `name` is one, with NAME.
+fn temporary(name: &str) -> Option<(&str, u32)> {
     let rest = name.strip_prefix('.')?;
-    let (_, pid) = rest.rsplit_once(".tmp-")?;
-    pid.parse().ok()
+    let (inner, pid) = rest.rsplit_once(".tmp-")?;
+    Some((inner, pid.parse().ok()?))
+}
+
+/// Where in a sweep folder a file is, for the names a sweep writes there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The folder itself.
+    Top,
+    /// `charts/`.
+    Charts,
+    /// `shards/`.
+    Shards,
+}
+
+impl Place {
+    /// Whether a sweep writes a file called `name` here.
+    fn writes(self, name: &str) -> bool {
+        match self {
+            Place::Top => {
+                OUTPUT_FILES.contains(&name) || name == SBATCH_FILE || is_journal_name(name)
+            }
+            Place::Charts => is_chart_name(name),
+            Place::Shards => is_shard_name(name),
+        }
+    }
+}
+
+/// The process id of a sweep's temporary file `name` in `place` (`.NAME.tmp-PID` where a sweep
+/// writes NAME there); `None` for any other name.
+fn temporary_in(name: &str, place: Place) -> Option<u32> {
+    let (inner, pid) = temporary(name)?;
+    place.writes(inner).then_some(pid)
 }
 
 /// Whether `name` (a file in `charts/`) is a chart a sweep writes.
@@ -142,8 +174,14 @@ pub fn survey(dir: &Path, option: &str) -> anyhow::Result<Option<Survey>> {
     for (name, kind) in entries {
         let ours = if kind.is_symlink() {
             false
-        } else if temporary_pid(&name).is_some() {
+        } else if temporary_in(&name, Place::Top).is_some() {
             kind.is_file()
+        } else if kind.is_dir()
+            && SUBFOLDERS.contains(&name.as_str())
+            && is_empty_dir(&dir.join(&name))
+        {
+            // An empty folder holds nothing of the user's (a shard may just have made it).
+            true
         } else if !marked {
             false
         } else if kind.is_dir() {
@@ -222,9 +260,9 @@ pub enum Clear {
     Everything,
 }
 
-/// Remove the files a sweep wrote in `dir`, by name: the outputs (those the manifest lists
-/// and the known names), chart files, and for [`Clear::Everything`] the journals, the shards'
-/// files and `sweep.sbatch`. Sub-folders are removed only when that leaves them empty; links
+/// Remove the files a sweep wrote in `dir`, by the names a sweep gives them: the outputs,
+/// chart files (every file a manifest lists is one of these), and for [`Clear::Everything`]
+/// the journals, the shards' files and `sweep.sbatch`. Sub-folders are removed only when that leaves them empty; links
 /// and files of other names are never touched. Call after [`survey`] accepted the folder.
 pub fn clear(dir: &Path, what: Clear) -> anyhow::Result<()> {
     let remove = |path: &Path| -> anyhow::Result<()> {
@@ -272,9 +310,13 @@ pub fn remove_stale_temporaries(dir: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     let own = std::process::id();
-    for folder in [dir.to_path_buf(), dir.join("charts"), dir.join("shards")] {
+    for (folder, place) in [
+        (dir.to_path_buf(), Place::Top),
+        (dir.join("charts"), Place::Charts),
+        (dir.join("shards"), Place::Shards),
+    ] {
         for name in file_names(&folder)? {
-            let Some(pid) = temporary_pid(&name) else {
+            let Some(pid) = temporary_in(&name, place) else {
                 continue;
             };
             let path = folder.join(&name);
@@ -286,6 +328,11 @@ pub fn remove_stale_temporaries(dir: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `dir` is a folder with nothing in it.
+fn is_empty_dir(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }
 
 /// Names of the entries of `dir` (none if it does not exist or is not a folder).
@@ -317,11 +364,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn temporary_names_carry_their_process_id() {
-        assert_eq!(temporary_pid(".sweep.csv.tmp-4242"), Some(4242));
-        assert_eq!(temporary_pid(".shard-0-of-2.json.tmp-7"), Some(7));
-        assert_eq!(temporary_pid("sweep.csv.tmp-7"), None);
-        assert_eq!(temporary_pid(".notes.tmp-mine"), None);
+    fn temporary_names_of_sweep_files_carry_their_process_id() {
+        assert_eq!(temporary_in(".sweep.csv.tmp-4242", Place::Top), Some(4242));
+        assert_eq!(
+            temporary_in(".shard-0-of-2.json.tmp-7", Place::Shards),
+            Some(7)
+        );
+        assert_eq!(temporary_in(".heatmap_x.png.tmp-7", Place::Charts), Some(7));
+        assert_eq!(temporary_in("sweep.csv.tmp-7", Place::Top), None);
+        assert_eq!(temporary_in(".notes.tmp-mine", Place::Top), None);
+        // A user's own file that merely looks temporary is not a sweep's.
+        assert_eq!(temporary_in(".notes.txt.tmp-7", Place::Top), None);
     }
 
     #[test]
