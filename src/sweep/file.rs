@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
+use super::blame::{place, BaseProblems, Blame, Placed, Sites};
 use super::design::{
     grid_indices, interleaved_order, latin_hypercube, morris_trajectories, MorrisStep,
 };
@@ -265,78 +266,6 @@ fn read_limited(path: &Path, what: &str) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
-}
-
-/// An override applied while resolving, with where the sweep file wrote it.
-#[derive(Debug, Clone)]
-struct Placed {
-    /// `key=value` as given to the scenario loader.
-    text: String,
-    /// Line and column in the sweep file.
-    at: (usize, usize),
-    /// The key as the sweep file names it (`seed`, `cadres.admin_burden`).
-    key: String,
-}
-
-impl Placed {
-    /// The scenario key the override sets.
-    fn scenario_key(&self) -> &str {
-        self.text.split_once('=').map_or("", |(k, _)| k)
-    }
-}
-
-/// Overrides indexed by their text, their key and their section (the key's first part), so
-/// each problem of a scenario load finds the line that caused it in constant time.
-#[derive(Default)]
-struct Sites<'a> {
-    by_text: HashMap<&'a str, &'a Placed>,
-    by_key: HashMap<&'a str, &'a Placed>,
-    by_section: HashMap<&'a str, &'a Placed>,
-    first: Option<&'a Placed>,
-}
-
-impl<'a> Sites<'a> {
-    fn of(placed: impl IntoIterator<Item = &'a Placed>) -> Sites<'a> {
-        let mut sites = Sites::default();
-        for p in placed {
-            sites.by_text.entry(p.text.as_str()).or_insert(p);
-            let key = p.scenario_key();
-            sites.by_key.entry(key).or_insert(p);
-            let section = key.split('.').next().unwrap_or(key);
-            sites.by_section.entry(section).or_insert(p);
-            sites.first.get_or_insert(p);
-        }
-        sites
-    }
-}
-
-/// Problems of the base scenario file itself, rendered with its label, each listed once.
-#[derive(Default)]
-struct BaseProblems {
-    lines: Vec<String>,
-    seen: HashSet<String>,
-}
-
-impl BaseProblems {
-    fn add(&mut self, line: String) {
-        if self.seen.insert(line.clone()) {
-            self.lines.push(line);
-        }
-    }
-}
-
-/// Who is to blame for a problem of a scenario load that is not at an override (a value of the
-/// base scenario that no longer fits, or a default).
-#[derive(Clone, Copy)]
-enum Blame<'a> {
-    /// The base scenario itself (it has problems on its own): listed under its label.
-    Base(&'a str),
-    /// The sweep's own values (the base alone is fine): placed at the sweep file's line that
-    /// sets the key, else one that sets a key of the same section, else at `fallback`.
-    Sweep {
-        base_label: &'a str,
-        fallback: (usize, usize),
-    },
 }
 
 /// How the points are chosen, before any point is made: enough to count them.
@@ -776,7 +705,7 @@ fn check_unknown_keys(
         }
         let sites = Sites::of(batch.iter().map(|(_, p)| p));
         place(
-            checker,
+            &mut checker.problems,
             base_problems,
             &e,
             &[&sites],
@@ -817,7 +746,7 @@ fn check_each_value(
             if let Err(e) = scenario::load::<Params>(c.resolved, &[value[0].text.clone()]) {
                 let sites = Sites::of(&value);
                 place(
-                    checker,
+                    &mut checker.problems,
                     base_problems,
                     &e,
                     &[&sites, c.set_sites],
@@ -906,7 +835,13 @@ fn load_base(
         Err(_) => Blame::Base(base_label),
     };
     let sites = Sites::of(&common);
-    place(checker, base_problems, &error, &[&sites], blame);
+    place(
+        &mut checker.problems,
+        base_problems,
+        &error,
+        &[&sites],
+        blame,
+    );
     let culprits: HashSet<&str> = error
         .problems()
         .iter()
@@ -933,7 +868,7 @@ fn load_base(
         Ok(params) => Some((params, kept)),
         Err(e) => {
             let sites = Sites::of(&kept);
-            place(checker, base_problems, &e, &[&sites], blame);
+            place(&mut checker.problems, base_problems, &e, &[&sites], blame);
             None
         }
     }
@@ -1319,61 +1254,6 @@ fn parse(checker: &mut Checker<'_>) -> Option<SweepFile> {
         }
     }
     Some(file)
-}
-
-/// Place each problem of a scenario load: a problem at an override goes to the line that wrote
-/// it in the sweep file; any other problem goes where `blame` says (the base scenario's own
-/// list, or the sweep file's line of the same key or section, or `fallback`).
-fn place(
-    checker: &mut Checker<'_>,
-    base_problems: &mut BaseProblems,
-    error: &scenario::ScenarioError,
-    sites: &[&Sites<'_>],
-    blame: Blame<'_>,
-) {
-    for problem in error.problems() {
-        let path = problem.path();
-        if let Location::Override(text) = problem.location() {
-            let site = sites.iter().find_map(|s| s.by_text.get(text.as_str()));
-            match site {
-                Some(p) => checker.push(p.at, &p.key, problem.message()),
-                None => checker.push((1, 1), path, problem.message()),
-            }
-            continue;
-        }
-        match blame {
-            Blame::Base(label) => base_problems.add(problem.render(label)),
-            Blame::Sweep {
-                base_label,
-                fallback,
-            } => {
-                if let Some(p) = sites.iter().find_map(|s| s.by_key.get(path)) {
-                    checker.push(p.at, &p.key, problem.message());
-                    continue;
-                }
-                // One set of sites: the [set] entries, blamed by section. Several: one value
-                // checked on top of [set], which is what does not fit.
-                let at = match sites {
-                    [only] => {
-                        let section = path.split('.').next().unwrap_or(path);
-                        only.by_section
-                            .get(section)
-                            .or(only.first.as_ref())
-                            .map_or(fallback, |p| p.at)
-                    }
-                    _ => fallback,
-                };
-                checker.push(
-                    at,
-                    path,
-                    format!(
-                        "{} (`{path}` is not set in the sweep file: its value comes from the base scenario {base_label} and does not fit the sweep's values; set `{path}` in [set] too, or change the value here)",
-                        problem.message()
-                    ),
-                );
-            }
-        }
-    }
 }
 
 /// `key=value` as the scenario loader's override.
