@@ -341,29 +341,7 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
         return Err(fail(checker, BaseProblems::default()));
     };
 
-    // The sweep's name becomes a folder name and a Slurm job name: a safe set only.
-    let name = match &file.name {
-        Some((name, line, column)) => {
-            if let Err(why) = check_name(name) {
-                checker.push((*line, *column), "name", format!("`name`: {why}"));
-            }
-            name.clone()
-        }
-        None => {
-            let stem = Path::new(label)
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "sweep".into());
-            if let Err(why) = check_name(&stem) {
-                checker.push(
-                    (1, 1),
-                    "name",
-                    format!("the sweep is named after its file, and {why}; add `name = \"...\"` to the file"),
-                );
-            }
-            stem
-        }
-    };
+    let name = sweep_name(&mut checker, &file, label);
 
     // The base scenario.
     let (base_source, base_label) = match &file.base {
@@ -400,46 +378,7 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
         }
     };
 
-    // Overrides applied at every point: [set], then seed and replicates.
-    let mut common: Vec<Placed> = file
-        .set
-        .iter()
-        .map(|w| Placed {
-            text: override_text(&w.key, &w.text),
-            at: (w.line, w.column),
-            key: w.key.clone(),
-        })
-        .collect();
-    if let Some((seed, line, column)) = file.seed {
-        if seed < 0 {
-            checker.push(
-                (line, column),
-                "seed",
-                format!("`seed` = {seed} must be a whole number >= 0"),
-            );
-        } else {
-            common.push(Placed {
-                text: format!("simulation.seed={seed}"),
-                at: (line, column),
-                key: "seed".into(),
-            });
-        }
-    }
-    if let Some((replicates, line, column)) = file.replicates {
-        if !(1..=100_000).contains(&replicates) {
-            checker.push(
-                (line, column),
-                "replicates",
-                format!("`replicates` = {replicates} is out of range: allowed a whole number in [1, 100000]"),
-            );
-        } else {
-            common.push(Placed {
-                text: format!("simulation.replicates={replicates}"),
-                at: (line, column),
-                key: "replicates".into(),
-            });
-        }
-    }
+    let common = common_overrides(&mut checker, &file);
     let mut base_problems = BaseProblems::default();
     let Some((base_params, good_common)) = load_base(
         &mut checker,
@@ -638,7 +577,80 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
     })
 }
 
-/// What [`check_values`] looks at.
+/// The sweep's name (its `name`, else the file's stem). It becomes a folder name and a Slurm
+/// job name, so it must be from the safe set of [`check_name`]; a problem is reported at the
+/// `name` line (or at the top, for a file name).
+fn sweep_name(checker: &mut Checker<'_>, file: &SweepFile, label: &str) -> String {
+    match &file.name {
+        Some((name, line, column)) => {
+            if let Err(why) = check_name(name) {
+                checker.push((*line, *column), "name", format!("`name`: {why}"));
+            }
+            name.clone()
+        }
+        None => {
+            let stem = Path::new(label)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "sweep".into());
+            if let Err(why) = check_name(&stem) {
+                checker.push(
+                    (1, 1),
+                    "name",
+                    format!("the sweep is named after its file, and {why}; add `name = \"...\"` to the file"),
+                );
+            }
+            stem
+        }
+    }
+}
+
+/// The overrides applied at every point, with their lines: `[set]` in file order, then `seed`
+/// and `replicates` (each checked for its own range here).
+fn common_overrides(checker: &mut Checker<'_>, file: &SweepFile) -> Vec<Placed> {
+    let mut common: Vec<Placed> = file
+        .set
+        .iter()
+        .map(|w| Placed {
+            text: override_text(&w.key, &w.text),
+            at: (w.line, w.column),
+            key: w.key.clone(),
+        })
+        .collect();
+    if let Some((seed, line, column)) = file.seed {
+        if seed < 0 {
+            checker.push(
+                (line, column),
+                "seed",
+                format!("`seed` = {seed} must be a whole number >= 0"),
+            );
+        } else {
+            common.push(Placed {
+                text: format!("simulation.seed={seed}"),
+                at: (line, column),
+                key: "seed".into(),
+            });
+        }
+    }
+    if let Some((replicates, line, column)) = file.replicates {
+        if !(1..=100_000).contains(&replicates) {
+            checker.push(
+                (line, column),
+                "replicates",
+                format!("`replicates` = {replicates} is out of range: allowed a whole number in [1, 100000]"),
+            );
+        } else {
+            common.push(Placed {
+                text: format!("simulation.replicates={replicates}"),
+                at: (line, column),
+                key: "replicates".into(),
+            });
+        }
+    }
+    common
+}
+
+/// What the value checks look at.
 struct Checkable<'a> {
     file: &'a SweepFile,
     factors: &'a [PlacedFactor],
