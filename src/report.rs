@@ -288,37 +288,20 @@ pub fn render(dir: &Path) -> anyhow::Result<String> {
     ))
 }
 
-/// Refuse a sweep's folder (finished, unfinished or sharded): a report is made from a run's or
-/// a comparison's files, which a sweep does not write; say where the sweep's charts are.
+/// Refuse a sweep's folder: a report is made from a run's or a comparison's files, which a
+/// sweep does not write; say where the sweep's charts are.
 fn refuse_sweep_folder(dir: &Path) -> Result<(), UserError> {
-    let manifest = read_json(&dir.join("manifest.json")).ok();
-    let is_sweep = match &manifest {
-        Some(m) => {
-            m.get("sweep_hash").is_some()
-                || m.get("command")
-                    .and_then(Value::as_str)
-                    .is_some_and(|c| c == "sweep" || c == "merge")
-        }
-        None => {
-            dir.join("shards").is_dir()
-                || dir.join("sweep.sbatch").is_file()
-                || fs::read_dir(dir).into_iter().flatten().flatten().any(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    name.starts_with("sweep-") && name.ends_with(".partial.csv")
-                })
-        }
+    let Ok(manifest) = read_json(&dir.join("manifest.json")) else {
+        return Ok(());
     };
-    if !is_sweep {
+    let command = manifest.get("command").and_then(Value::as_str);
+    if manifest.get("sweep_hash").is_none() && !matches!(command, Some("sweep" | "merge")) {
         return Ok(());
     }
-    let charts = if manifest.is_some() {
-        format!("the sweep's charts are in {}", dir.join("charts").display())
-    } else {
-        "the sweep is not finished yet: its charts will be in charts/ when it is (or after povsim merge for shards)".to_string()
-    };
     Err(UserError::Usage(format!(
-        "{} is a sweep folder; povsim report works on run and compare folders; {charts}, and its tables are sweep.csv and points.csv",
-        dir.display()
+        "{} is a sweep folder; povsim report works on run and compare folders; the sweep's charts are in {}, and its tables are sweep.csv and points.csv",
+        dir.display(),
+        dir.join("charts").display()
     )))
 }
 

@@ -2,26 +2,13 @@
 //! determinism across threads, resuming, sharding, the Slurm script, and refusals.
 
 mod common;
+mod sweep_helpers;
 
 use std::fs;
 use std::path::Path;
 
-use common::{fixture, run_in, stderr, stdout};
-
-fn sweep_fixture(name: &str) -> String {
-    fixture(&format!("sweeps/{name}"))
-        .to_str()
-        .expect("UTF-8 path")
-        .to_string()
-}
-
-/// Run `povsim sweep tests/fixtures/sweeps/NAME ARGS...` in `dir`.
-fn sweep(dir: &Path, name: &str, args: &[&str]) -> std::process::Output {
-    let file = sweep_fixture(name);
-    let mut all = vec!["sweep", file.as_str()];
-    all.extend_from_slice(args);
-    run_in(dir, &all)
-}
+use common::{run_in, stderr, stdout};
+use sweep_helpers::{run_shards, sweep, sweep_fixture};
 
 fn read(dir: &Path, name: &str) -> Vec<u8> {
     fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
@@ -261,14 +248,7 @@ fn shards_merge_to_the_bytes_of_a_sweep_run_whole() {
 fn merge_refuses_a_shard_of_another_sweep_naming_it() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let file = sweep_fixture("lhs_small.toml");
-    for i in 0..2 {
-        let shard = format!("{i}/2");
-        let o = run_in(
-            tmp.path(),
-            &["sweep", &file, "--out", "x", "--shard", &shard, "--quiet"],
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
-    }
+    run_shards(tmp.path(), &file, 2, "x");
     // Doctor shard 1's record as if another seed had produced it.
     let record = tmp.path().join("x/shards/shard-1-of-2.json");
     // Both shards as they are merge fine (checked first, on a copy).

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
+use super::blame::{place, BaseProblems, Blame, Placed, Sites};
 use super::design::{
     grid_indices, interleaved_order, latin_hypercube, morris_trajectories, MorrisStep,
 };
@@ -267,78 +268,6 @@ fn read_limited(path: &Path, what: &str) -> Result<String, String> {
     })
 }
 
-/// An override applied while resolving, with where the sweep file wrote it.
-#[derive(Debug, Clone)]
-struct Placed {
-    /// `key=value` as given to the scenario loader.
-    text: String,
-    /// Line and column in the sweep file.
-    at: (usize, usize),
-    /// The key as the sweep file names it (`seed`, `cadres.admin_burden`).
-    key: String,
-}
-
-impl Placed {
-    /// The scenario key the override sets.
-    fn scenario_key(&self) -> &str {
-        self.text.split_once('=').map_or("", |(k, _)| k)
-    }
-}
-
-/// Overrides indexed by their text, their key and their section (the key's first part), so
-/// each problem of a scenario load finds the line that caused it in constant time.
-#[derive(Default)]
-struct Sites<'a> {
-    by_text: HashMap<&'a str, &'a Placed>,
-    by_key: HashMap<&'a str, &'a Placed>,
-    by_section: HashMap<&'a str, &'a Placed>,
-    first: Option<&'a Placed>,
-}
-
-impl<'a> Sites<'a> {
-    fn of(placed: impl IntoIterator<Item = &'a Placed>) -> Sites<'a> {
-        let mut sites = Sites::default();
-        for p in placed {
-            sites.by_text.entry(p.text.as_str()).or_insert(p);
-            let key = p.scenario_key();
-            sites.by_key.entry(key).or_insert(p);
-            let section = key.split('.').next().unwrap_or(key);
-            sites.by_section.entry(section).or_insert(p);
-            sites.first.get_or_insert(p);
-        }
-        sites
-    }
-}
-
-/// Problems of the base scenario file itself, rendered with its label, each listed once.
-#[derive(Default)]
-struct BaseProblems {
-    lines: Vec<String>,
-    seen: HashSet<String>,
-}
-
-impl BaseProblems {
-    fn add(&mut self, line: String) {
-        if self.seen.insert(line.clone()) {
-            self.lines.push(line);
-        }
-    }
-}
-
-/// Who is to blame for a problem of a scenario load that is not at an override (a value of the
-/// base scenario that no longer fits, or a default).
-#[derive(Clone, Copy)]
-enum Blame<'a> {
-    /// The base scenario itself (it has problems on its own): listed under its label.
-    Base(&'a str),
-    /// The sweep's own values (the base alone is fine): placed at the sweep file's line that
-    /// sets the key, else one that sets a key of the same section, else at `fallback`.
-    Sweep {
-        base_label: &'a str,
-        fallback: (usize, usize),
-    },
-}
-
 /// How the points are chosen, before any point is made: enough to count them.
 #[derive(Debug, Clone)]
 enum Design {
@@ -412,29 +341,7 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
         return Err(fail(checker, BaseProblems::default()));
     };
 
-    // The sweep's name becomes a folder name and a Slurm job name: a safe set only.
-    let name = match &file.name {
-        Some((name, line, column)) => {
-            if let Err(why) = check_name(name) {
-                checker.push((*line, *column), "name", format!("`name`: {why}"));
-            }
-            name.clone()
-        }
-        None => {
-            let stem = Path::new(label)
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "sweep".into());
-            if let Err(why) = check_name(&stem) {
-                checker.push(
-                    (1, 1),
-                    "name",
-                    format!("the sweep is named after its file, and {why}; add `name = \"...\"` to the file"),
-                );
-            }
-            stem
-        }
-    };
+    let name = sweep_name(&mut checker, &file, label);
 
     // The base scenario.
     let (base_source, base_label) = match &file.base {
@@ -471,46 +378,7 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
         }
     };
 
-    // Overrides applied at every point: [set], then seed and replicates.
-    let mut common: Vec<Placed> = file
-        .set
-        .iter()
-        .map(|w| Placed {
-            text: override_text(&w.key, &w.text),
-            at: (w.line, w.column),
-            key: w.key.clone(),
-        })
-        .collect();
-    if let Some((seed, line, column)) = file.seed {
-        if seed < 0 {
-            checker.push(
-                (line, column),
-                "seed",
-                format!("`seed` = {seed} must be a whole number >= 0"),
-            );
-        } else {
-            common.push(Placed {
-                text: format!("simulation.seed={seed}"),
-                at: (line, column),
-                key: "seed".into(),
-            });
-        }
-    }
-    if let Some((replicates, line, column)) = file.replicates {
-        if !(1..=100_000).contains(&replicates) {
-            checker.push(
-                (line, column),
-                "replicates",
-                format!("`replicates` = {replicates} is out of range: allowed a whole number in [1, 100000]"),
-            );
-        } else {
-            common.push(Placed {
-                text: format!("simulation.replicates={replicates}"),
-                at: (line, column),
-                key: "replicates".into(),
-            });
-        }
-    }
+    let common = common_overrides(&mut checker, &file);
     let mut base_problems = BaseProblems::default();
     let Some((base_params, good_common)) = load_base(
         &mut checker,
@@ -591,6 +459,20 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
     // fine alone can clash (e.g. shares that must sum to 1). When every point loads, every
     // value is fine on its own too; otherwise each value is first checked alone, so that a bad
     // value is reported at its own line.
+    let checkable = Checkable {
+        file: &file,
+        factors: &factors,
+        which: &checkable,
+        schema: schema.as_ref(),
+        resolved: &resolved,
+        set_sites: &set_sites,
+        base_label: &base_label,
+    };
+    let each_value = if sized {
+        check_unknown_keys(&mut checker, &mut base_problems, &checkable)
+    } else {
+        Vec::new()
+    };
     let clean = checker.problems.is_empty() && base_problems.lines.is_empty();
     let loaded = (sized && clean).then(|| {
         let raw_points = make_points(&design, &file, &factors, base_params.simulation.seed);
@@ -605,19 +487,7 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
             .as_ref()
             .is_some_and(|(_, r)| r.iter().all(Result::is_ok))
     {
-        check_values(
-            &mut checker,
-            &mut base_problems,
-            &Checkable {
-                file: &file,
-                factors: &factors,
-                which: &checkable,
-                schema: schema.as_ref(),
-                resolved: &resolved,
-                set_sites: &set_sites,
-                base_label: &base_label,
-            },
-        );
+        check_each_value(&mut checker, &mut base_problems, &checkable, &each_value);
     }
     if !checker.problems.is_empty() || !base_problems.lines.is_empty() {
         return Err(fail(checker, base_problems));
@@ -707,7 +577,80 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
     })
 }
 
-/// What [`check_values`] looks at.
+/// The sweep's name (its `name`, else the file's stem). It becomes a folder name and a Slurm
+/// job name, so it must be from the safe set of [`check_name`]; a problem is reported at the
+/// `name` line (or at the top, for a file name).
+fn sweep_name(checker: &mut Checker<'_>, file: &SweepFile, label: &str) -> String {
+    match &file.name {
+        Some((name, line, column)) => {
+            if let Err(why) = check_name(name) {
+                checker.push((*line, *column), "name", format!("`name`: {why}"));
+            }
+            name.clone()
+        }
+        None => {
+            let stem = Path::new(label)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "sweep".into());
+            if let Err(why) = check_name(&stem) {
+                checker.push(
+                    (1, 1),
+                    "name",
+                    format!("the sweep is named after its file, and {why}; add `name = \"...\"` to the file"),
+                );
+            }
+            stem
+        }
+    }
+}
+
+/// The overrides applied at every point, with their lines: `[set]` in file order, then `seed`
+/// and `replicates` (each checked for its own range here).
+fn common_overrides(checker: &mut Checker<'_>, file: &SweepFile) -> Vec<Placed> {
+    let mut common: Vec<Placed> = file
+        .set
+        .iter()
+        .map(|w| Placed {
+            text: override_text(&w.key, &w.text),
+            at: (w.line, w.column),
+            key: w.key.clone(),
+        })
+        .collect();
+    if let Some((seed, line, column)) = file.seed {
+        if seed < 0 {
+            checker.push(
+                (line, column),
+                "seed",
+                format!("`seed` = {seed} must be a whole number >= 0"),
+            );
+        } else {
+            common.push(Placed {
+                text: format!("simulation.seed={seed}"),
+                at: (line, column),
+                key: "seed".into(),
+            });
+        }
+    }
+    if let Some((replicates, line, column)) = file.replicates {
+        if !(1..=100_000).contains(&replicates) {
+            checker.push(
+                (line, column),
+                "replicates",
+                format!("`replicates` = {replicates} is out of range: allowed a whole number in [1, 100000]"),
+            );
+        } else {
+            common.push(Placed {
+                text: format!("simulation.replicates={replicates}"),
+                at: (line, column),
+                key: "replicates".into(),
+            });
+        }
+    }
+    common
+}
+
+/// What the value checks look at.
 struct Checkable<'a> {
     file: &'a SweepFile,
     factors: &'a [PlacedFactor],
@@ -720,99 +663,107 @@ struct Checkable<'a> {
     base_label: &'a str,
 }
 
-/// Check each swept value on its own (grid values, range ends) on top of the resolved base,
-/// reporting each problem at the value's line. Keys the schema does not know are checked
-/// together in one load (each reported at its line); a value written twice is checked once.
-fn check_values(checker: &mut Checker<'_>, base_problems: &mut BaseProblems, c: &Checkable<'_>) {
-    let (file, factors, schema, resolved, set_sites, base_label) = (
-        c.file,
-        c.factors,
-        c.schema,
-        c.resolved,
-        c.set_sites,
-        c.base_label,
-    );
-    let checkable = c.which;
-    let values_of = |i: usize| -> Vec<(String, (usize, usize))> {
-        match &factors[i].factor.kind {
-            FactorKind::Values { .. } => file.grid[factors[i].source]
+impl Checkable<'_> {
+    /// The values of factor `i` to check alone, with their lines: grid values, range ends.
+    fn values_of(&self, i: usize) -> Vec<(String, (usize, usize))> {
+        let f = &self.factors[i];
+        match &f.factor.kind {
+            FactorKind::Values { .. } => self.file.grid[f.source]
                 .1
                 .iter()
                 .map(|v| (v.text.clone(), (v.line, v.column)))
                 .collect(),
             FactorKind::Range { low, high, integer } => vec![
-                (value_at(*low, *high, *integer, 0.0), factors[i].at),
-                (value_at(*low, *high, *integer, 1.0), factors[i].at),
+                (value_at(*low, *high, *integer, 0.0), f.at),
+                (value_at(*low, *high, *integer, 1.0), f.at),
             ],
         }
-    };
-    let (known, unknown): (Vec<usize>, Vec<usize>) = checkable.iter().partition(|&&i| {
-        schema
-            .as_ref()
-            .and_then(|s| lookup(s, &factors[i].key))
+    }
+}
+
+/// Check the swept keys the schema does not know in one load (each problem reported at its
+/// line), before any point is loaded; returns the factors whose values are worth checking one
+/// by one (the known keys and those the load accepted).
+fn check_unknown_keys(
+    checker: &mut Checker<'_>,
+    base_problems: &mut BaseProblems,
+    c: &Checkable<'_>,
+) -> Vec<usize> {
+    let (mut known, unknown): (Vec<usize>, Vec<usize>) = c.which.iter().partition(|&&i| {
+        c.schema
+            .and_then(|s| lookup(s, &c.factors[i].key))
             .is_some()
     });
-    let mut known = known;
-    if !unknown.is_empty() {
-        let batch: Vec<Placed> = unknown
-            .iter()
-            .filter_map(|&i| {
-                values_of(i).into_iter().next().map(|(text, at)| Placed {
-                    text: override_text(&factors[i].key, &text),
-                    at,
-                    key: factors[i].key.clone(),
-                })
+    let batch: Vec<(usize, Placed)> = unknown
+        .iter()
+        .filter_map(|&i| {
+            c.values_of(i).into_iter().next().map(|(text, at)| {
+                let key = c.factors[i].key.clone();
+                let text = override_text(&key, &text);
+                (i, Placed { text, at, key })
             })
-            .collect();
-        let texts: Vec<String> = batch.iter().map(|p| p.text.clone()).collect();
-        let mut blamed = HashSet::new();
-        if let Err(e) = scenario::load::<Params>(resolved, &texts) {
-            for problem in e.problems() {
-                if let Location::Override(text) = problem.location() {
-                    blamed.insert(text.clone());
-                }
+        })
+        .collect();
+    if batch.is_empty() {
+        return known;
+    }
+    let texts: Vec<String> = batch.iter().map(|(_, p)| p.text.clone()).collect();
+    let mut blamed = HashSet::new();
+    if let Err(e) = scenario::load::<Params>(c.resolved, &texts) {
+        for problem in e.problems() {
+            if let Location::Override(text) = problem.location() {
+                blamed.insert(text.clone());
             }
-            let sites = Sites::of(&batch);
-            let fallback = batch.first().map_or((1, 1), |p| p.at);
-            place(
-                checker,
-                base_problems,
-                &e,
-                &[&sites],
-                Blame::Sweep {
-                    base_label,
-                    fallback,
-                },
-            );
         }
-        known.extend(
-            unknown
-                .iter()
-                .zip(&batch)
-                .filter(|(_, p)| !blamed.contains(&p.text))
-                .map(|(&i, _)| i),
+        let sites = Sites::of(batch.iter().map(|(_, p)| p));
+        place(
+            &mut checker.problems,
+            base_problems,
+            &e,
+            &[&sites],
+            Blame::Sweep {
+                base_label: c.base_label,
+                fallback: batch[0].1.at,
+            },
         );
     }
+    known.extend(
+        batch
+            .iter()
+            .filter(|(_, p)| !blamed.contains(&p.text))
+            .map(|(i, _)| *i),
+    );
+    known
+}
+
+/// Check each value of the factors `which` on its own on top of the resolved base, reporting
+/// each problem at the value's line; a value written twice is checked once.
+fn check_each_value(
+    checker: &mut Checker<'_>,
+    base_problems: &mut BaseProblems,
+    c: &Checkable<'_>,
+    which: &[usize],
+) {
     let mut checked = HashSet::new();
-    for i in known {
-        for (text, at) in values_of(i) {
+    for &i in which {
+        for (text, at) in c.values_of(i) {
             let value = [Placed {
-                text: override_text(&factors[i].key, &text),
+                text: override_text(&c.factors[i].key, &text),
                 at,
-                key: factors[i].key.clone(),
+                key: c.factors[i].key.clone(),
             }];
             if !checked.insert(value[0].text.clone()) {
                 continue;
             }
-            if let Err(e) = scenario::load::<Params>(resolved, &[value[0].text.clone()]) {
+            if let Err(e) = scenario::load::<Params>(c.resolved, &[value[0].text.clone()]) {
                 let sites = Sites::of(&value);
                 place(
-                    checker,
+                    &mut checker.problems,
                     base_problems,
                     &e,
-                    &[&sites, set_sites],
+                    &[&sites, c.set_sites],
                     Blame::Sweep {
-                        base_label,
+                        base_label: c.base_label,
                         fallback: at,
                     },
                 );
@@ -896,7 +847,13 @@ fn load_base(
         Err(_) => Blame::Base(base_label),
     };
     let sites = Sites::of(&common);
-    place(checker, base_problems, &error, &[&sites], blame);
+    place(
+        &mut checker.problems,
+        base_problems,
+        &error,
+        &[&sites],
+        blame,
+    );
     let culprits: HashSet<&str> = error
         .problems()
         .iter()
@@ -923,7 +880,7 @@ fn load_base(
         Ok(params) => Some((params, kept)),
         Err(e) => {
             let sites = Sites::of(&kept);
-            place(checker, base_problems, &e, &[&sites], blame);
+            place(&mut checker.problems, base_problems, &e, &[&sites], blame);
             None
         }
     }
@@ -1309,61 +1266,6 @@ fn parse(checker: &mut Checker<'_>) -> Option<SweepFile> {
         }
     }
     Some(file)
-}
-
-/// Place each problem of a scenario load: a problem at an override goes to the line that wrote
-/// it in the sweep file; any other problem goes where `blame` says (the base scenario's own
-/// list, or the sweep file's line of the same key or section, or `fallback`).
-fn place(
-    checker: &mut Checker<'_>,
-    base_problems: &mut BaseProblems,
-    error: &scenario::ScenarioError,
-    sites: &[&Sites<'_>],
-    blame: Blame<'_>,
-) {
-    for problem in error.problems() {
-        let path = problem.path();
-        if let Location::Override(text) = problem.location() {
-            let site = sites.iter().find_map(|s| s.by_text.get(text.as_str()));
-            match site {
-                Some(p) => checker.push(p.at, &p.key, problem.message()),
-                None => checker.push((1, 1), path, problem.message()),
-            }
-            continue;
-        }
-        match blame {
-            Blame::Base(label) => base_problems.add(problem.render(label)),
-            Blame::Sweep {
-                base_label,
-                fallback,
-            } => {
-                if let Some(p) = sites.iter().find_map(|s| s.by_key.get(path)) {
-                    checker.push(p.at, &p.key, problem.message());
-                    continue;
-                }
-                // One set of sites: the [set] entries, blamed by section. Several: one value
-                // checked on top of [set], which is what does not fit.
-                let at = match sites {
-                    [only] => {
-                        let section = path.split('.').next().unwrap_or(path);
-                        only.by_section
-                            .get(section)
-                            .or(only.first.as_ref())
-                            .map_or(fallback, |p| p.at)
-                    }
-                    _ => fallback,
-                };
-                checker.push(
-                    at,
-                    path,
-                    format!(
-                        "{} (`{path}` is not set in the sweep file: its value comes from the base scenario {base_label} and does not fit the sweep's values; set `{path}` in [set] too, or change the value here)",
-                        problem.message()
-                    ),
-                );
-            }
-        }
-    }
 }
 
 /// `key=value` as the scenario loader's override.

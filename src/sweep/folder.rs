@@ -6,10 +6,11 @@
 //! - A file, a symbolic link (dangling or not) or anything else that is not a folder: refused.
 //! - A folder holding anything a sweep does not write (the user's own files, results of
 //!   `povsim run`, a link): refused, even with `--force`, naming what is there.
-//! - A folder of sweep files only: this sweep's journal resumes; another sweep's work or
-//!   results are refused without `--force`; with it, the sweep files are removed one by one
-//!   (the outputs its manifest lists, its journals, its `charts/` and `shards/` files), never
-//!   a whole folder.
+//! - A folder of sweep files only (one a sweep marked as its own with a sweep manifest, a
+//!   journal, shards' files or its `sweep.sbatch`; a user's own `points.csv` does not count):
+//!   this sweep's journal resumes; another sweep's work or results are refused without
+//!   `--force`; with it, the sweep files are removed one by one by the names a sweep gives them
+//!   (its outputs, chart files, journals, shards' files), never a whole folder.
 //!
 //! Temporary files a crashed sweep left (`.NAME.tmp-PID`) are removed when process PID is gone.
 
@@ -27,6 +28,9 @@ pub const OUTPUT_FILES: [&str; 4] = ["sweep.csv", "points.csv", "sensitivity.csv
 /// The Slurm script `--slurm` writes.
 pub const SBATCH_FILE: &str = "sweep.sbatch";
 
+/// How that script begins (how a folder's `sweep.sbatch` is told to be povsim's).
+pub const SBATCH_HEADER: &str = "#!/bin/bash\n# povsim sweep ";
+
 /// Sub-folders a sweep writes: charts, shards' files, Slurm task logs.
 const SUBFOLDERS: [&str; 3] = ["charts", "shards", "slurm"];
 
@@ -38,17 +42,76 @@ pub fn journal_name(short_hash: &str) -> String {
     format!("sweep-{short_hash}.partial.csv")
 }
 
-/// Whether `name` is the journal of a sweep run whole (of any sweep).
+/// Whether `name` is the journal of a sweep run whole (of any sweep):
+/// `sweep-` and 12 hexadecimal digits, then `.partial.csv`.
 pub fn is_journal_name(name: &str) -> bool {
-    name.starts_with("sweep-") && name.ends_with(".partial.csv")
+    name.strip_prefix("sweep-")
+        .and_then(|rest| rest.strip_suffix(".partial.csv"))
+        .is_some_and(|hash| hash.len() == 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Whether the file at `path` is a script `--slurm` wrote (it opens with povsim's header).
+fn is_sbatch(path: &Path) -> bool {
+    let mut head = [0u8; 32];
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let n = std::io::Read::read(&mut file, &mut head).unwrap_or(0);
+    head[..n].starts_with(SBATCH_HEADER.as_bytes())
+}
+
+/// Whether `shards/` holds a shard's file (a regular file named `shard-...`).
+fn has_shard_files(shards: &Path) -> bool {
+    if !fs::symlink_metadata(shards).is_ok_and(|m| m.is_dir()) {
+        return false;
+    }
+    fs::read_dir(shards)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| {
+            e.file_type().is_ok_and(|t| t.is_file())
+                && is_shard_name(&e.file_name().to_string_lossy())
+        })
 }
 
 /// The process id in a temporary file name written by `journal::write_synced`
-/// (`.NAME.tmp-PID`), if `name` is one.
-pub fn temporary_pid(name: &str) -> Option<u32> {
+/// (`.NAME.tmp-PID`), if `name` is one, with NAME.
+fn temporary(name: &str) -> Option<(&str, u32)> {
     let rest = name.strip_prefix('.')?;
-    let (_, pid) = rest.rsplit_once(".tmp-")?;
-    pid.parse().ok()
+    let (inner, pid) = rest.rsplit_once(".tmp-")?;
+    Some((inner, pid.parse().ok()?))
+}
+
+/// Where in a sweep folder a file is, for the names a sweep writes there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The folder itself.
+    Top,
+    /// `charts/`.
+    Charts,
+    /// `shards/`.
+    Shards,
+}
+
+impl Place {
+    /// Whether a sweep writes a file called `name` here.
+    fn writes(self, name: &str) -> bool {
+        match self {
+            Place::Top => {
+                OUTPUT_FILES.contains(&name) || name == SBATCH_FILE || is_journal_name(name)
+            }
+            Place::Charts => is_chart_name(name),
+            Place::Shards => is_shard_name(name),
+        }
+    }
+}
+
+/// The process id of a sweep's temporary file `name` in `place` (`.NAME.tmp-PID` where a sweep
+/// writes NAME there); `None` for any other name.
+fn temporary_in(name: &str, place: Place) -> Option<u32> {
+    let (inner, pid) = temporary(name)?;
+    place.writes(inner).then_some(pid)
 }
 
 /// Whether `name` (a file in `charts/`) is a chart a sweep writes.
@@ -91,11 +154,35 @@ pub fn survey(dir: &Path, option: &str) -> anyhow::Result<Option<Survey>> {
         Existing::PovsimResults | Existing::OtherFolder => {}
     }
     let mut survey = Survey::default();
+    let mut entries = Vec::new();
     for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = entry.file_type()?;
+        entries.push((
+            entry.file_name().to_string_lossy().into_owned(),
+            entry.file_type()?,
+        ));
+    }
+    survey.manifest_hash = sweep_manifest_hash(&dir.join(MANIFEST));
+    // Files named like a sweep's outputs are the sweep's only in a folder that a sweep
+    // marked as its own (a user's own points.csv is not).
+    let marked = survey.manifest_hash.is_some()
+        || entries.iter().any(|(name, kind)| {
+            kind.is_file()
+                && (is_journal_name(name) || (name == SBATCH_FILE && is_sbatch(&dir.join(name))))
+        })
+        || has_shard_files(&dir.join("shards"));
+    for (name, kind) in entries {
         let ours = if kind.is_symlink() {
+            false
+        } else if temporary_in(&name, Place::Top).is_some() {
+            kind.is_file()
+        } else if kind.is_dir()
+            && SUBFOLDERS.contains(&name.as_str())
+            && is_empty_dir(&dir.join(&name))
+        {
+            // An empty folder holds nothing of the user's (a shard may just have made it).
+            true
+        } else if !marked {
             false
         } else if kind.is_dir() {
             SUBFOLDERS.contains(&name.as_str())
@@ -103,18 +190,11 @@ pub fn survey(dir: &Path, option: &str) -> anyhow::Result<Option<Survey>> {
         } else if !kind.is_file() {
             false
         } else if name == MANIFEST {
-            match sweep_manifest_hash(&dir.join(MANIFEST)) {
-                Some(hash) => {
-                    survey.manifest_hash = Some(hash);
-                    true
-                }
-                None => false,
-            }
+            survey.manifest_hash.is_some()
+        } else if name == SBATCH_FILE {
+            is_sbatch(&dir.join(&name))
         } else {
-            OUTPUT_FILES.contains(&name.as_str())
-                || name == SBATCH_FILE
-                || is_journal_name(&name)
-                || temporary_pid(&name).is_some()
+            OUTPUT_FILES.contains(&name.as_str()) || is_journal_name(&name)
         };
         if !ours {
             let shown = if kind.is_symlink() {
@@ -180,9 +260,9 @@ pub enum Clear {
     Everything,
 }
 
-/// Remove the files a sweep wrote in `dir`, by name: the outputs (those the manifest lists
-/// and the known names), chart files, and for [`Clear::Everything`] the journals, the shards'
-/// files and `sweep.sbatch`. Sub-folders are removed only when that leaves them empty; links
+/// Remove the files a sweep wrote in `dir`, by the names a sweep gives them: the outputs,
+/// chart files (every file a manifest lists is one of these), and for [`Clear::Everything`]
+/// the journals, the shards' files and `sweep.sbatch`. Sub-folders are removed only when that leaves them empty; links
 /// and files of other names are never touched. Call after [`survey`] accepted the folder.
 pub fn clear(dir: &Path, what: Clear) -> anyhow::Result<()> {
     let remove = |path: &Path| -> anyhow::Result<()> {
@@ -230,9 +310,13 @@ pub fn remove_stale_temporaries(dir: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     let own = std::process::id();
-    for folder in [dir.to_path_buf(), dir.join("charts"), dir.join("shards")] {
+    for (folder, place) in [
+        (dir.to_path_buf(), Place::Top),
+        (dir.join("charts"), Place::Charts),
+        (dir.join("shards"), Place::Shards),
+    ] {
         for name in file_names(&folder)? {
-            let Some(pid) = temporary_pid(&name) else {
+            let Some(pid) = temporary_in(&name, place) else {
                 continue;
             };
             let path = folder.join(&name);
@@ -244,6 +328,11 @@ pub fn remove_stale_temporaries(dir: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `dir` is a folder with nothing in it.
+fn is_empty_dir(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }
 
 /// Names of the entries of `dir` (none if it does not exist or is not a folder).
@@ -275,11 +364,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn temporary_names_carry_their_process_id() {
-        assert_eq!(temporary_pid(".sweep.csv.tmp-4242"), Some(4242));
-        assert_eq!(temporary_pid(".shard-0-of-2.json.tmp-7"), Some(7));
-        assert_eq!(temporary_pid("sweep.csv.tmp-7"), None);
-        assert_eq!(temporary_pid(".notes.tmp-mine"), None);
+    fn temporary_names_of_sweep_files_carry_their_process_id() {
+        assert_eq!(temporary_in(".sweep.csv.tmp-4242", Place::Top), Some(4242));
+        assert_eq!(
+            temporary_in(".shard-0-of-2.json.tmp-7", Place::Shards),
+            Some(7)
+        );
+        assert_eq!(temporary_in(".heatmap_x.png.tmp-7", Place::Charts), Some(7));
+        assert_eq!(temporary_in("sweep.csv.tmp-7", Place::Top), None);
+        assert_eq!(temporary_in(".notes.tmp-mine", Place::Top), None);
+        // A user's own file that merely looks temporary is not a sweep's.
+        assert_eq!(temporary_in(".notes.txt.tmp-7", Place::Top), None);
     }
 
     #[test]
@@ -291,7 +386,7 @@ mod tests {
         for name in [
             "sweep.csv",
             "points.csv",
-            "sweep-abc.partial.csv",
+            "sweep-0123456789ab.partial.csv",
             "charts/heatmap_x.png",
             "charts/mine.txt",
             "shards/shard-0-of-2.csv",
@@ -300,7 +395,7 @@ mod tests {
         }
         clear(dir, Clear::Everything).expect("clear");
         assert!(!dir.join("sweep.csv").exists());
-        assert!(!dir.join("sweep-abc.partial.csv").exists());
+        assert!(!dir.join("sweep-0123456789ab.partial.csv").exists());
         assert!(!dir.join("charts/heatmap_x.png").exists());
         assert_eq!(
             fs::read(dir.join("charts/mine.txt")).expect("kept"),

@@ -10,6 +10,7 @@
 //! [`output::finish`] (sorted by point and replicate, so the bytes do not depend on the order
 //! points finished in, on the thread count or on sharding).
 
+mod blame;
 pub mod charts;
 pub mod command;
 pub mod design;

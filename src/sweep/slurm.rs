@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::command::prepare_folder;
-use super::folder::SBATCH_FILE;
+use super::folder::{SBATCH_FILE, SBATCH_HEADER};
 use super::journal::write_synced;
 use super::SweepPlan;
 use crate::cli::SweepArgs;
@@ -71,9 +71,9 @@ pub fn write_sbatch(args: &SweepArgs, plan: &SweepPlan, dir: &Path) -> anyhow::R
     let merge = format!("{q_exe} merge {q_dir}");
     let cpus = args.cpus_per_task.unwrap_or(2);
     let mut script = String::new();
-    script.push_str("#!/bin/bash\n");
+    script.push_str(SBATCH_HEADER);
     script.push_str(&format!(
-        "# povsim sweep {}: {} points x {} replicates = {} runs, in {shards} shards (one Slurm\n\
+        "{}: {} points x {} replicates = {} runs, in {shards} shards (one Slurm\n\
          # array task each). Written by povsim {} on {}; sweep hash {}.\n\
          #\n\
          # Submit:                sbatch {q_script}\n\
