@@ -275,4 +275,9 @@ fn report_on_a_folder_that_is_not_a_results_folder_is_a_user_error() {
     let out = run_in(dir.path(), &["report", "."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not a povsim results folder"));
+    // A manifest.json of some other tool does not make the folder povsim's: nothing written.
+    std::fs::write(dir.path().join("manifest.json"), "{\"name\": \"my-app\"}").expect("write");
+    let out = run_in(dir.path(), &["report", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!dir.path().join("report.html").exists());
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::error::UserError;
+use crate::export::folder::is_povsim_results;
 
 /// Options of `povsim report`.
 #[derive(Debug, Clone, Args)]
@@ -16,9 +17,9 @@ pub struct ReportArgs {
 
 /// Run the command.
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
-    if !args.dir.join("manifest.json").is_file() {
+    if !is_povsim_results(&args.dir) {
         return Err(UserError::Usage(format!(
-            "{} is not a povsim results folder (no manifest.json)",
+            "{} is not a povsim results folder (no manifest.json written by povsim)",
             args.dir.display()
         ))
         .into());
