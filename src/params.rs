@@ -937,12 +937,8 @@ impl Checker {
 
     fn range(&mut self, path: &str, value: f64, low: f64, high: f64) {
         let ok = value >= low && value <= high;
-        self.check(
-            path,
-            ok,
-            || value.to_string(),
-            &format!("a number in [{low}, {high}]"),
-        );
+        let allowed = format!("a number in [{}, {}]", number(low), number(high));
+        self.check(path, ok, || number(value), &allowed);
     }
 
     /// An amount of money in yuan, in [0, MAX_YUAN].
