@@ -59,7 +59,7 @@ fn set(key: &str, bound: &str) -> String {
         "economy.dibao_standard",
     ];
     if lists.contains(&key) {
-        format!("{key}=[{}]", vec![bound; 7].join(", "))
+        format!("{key}=[{}]", [bound; 7].join(", "))
     } else {
         format!("{key}={bound}")
     }
