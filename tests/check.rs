@@ -94,3 +94,30 @@ fn two_syntax_errors_on_each_of_40000_lines_are_each_reported() {
 fn stderr_head(err: &str) -> &str {
     &err[..err.len().min(300)]
 }
+
+#[test]
+fn a_short_run_is_accepted_with_warnings_that_cadres_and_monitoring_never_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = common::run_in(dir.path(), &["check", "--set", "simulation.months=12"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("warning: --set simulation.months=12: the run ends in 2014, before the first secretaries arrive in 2015"),
+        "{err}"
+    );
+    assert!(err.contains("before monitoring starts in 2020"), "{err}");
+}
+
+#[test]
+fn a_copy_of_the_baseline_with_a_short_run_is_not_refused_at_its_default_lines() {
+    let baseline = common::scenario("baseline.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let args = [
+        "check",
+        baseline.to_str().expect("utf8"),
+        "--set",
+        "simulation.months=12",
+    ];
+    let out = common::run_in(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+}
