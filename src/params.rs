@@ -1009,7 +1009,9 @@ fn values_noun(n: usize) -> String {
 
 impl Validate for Params {
     fn validate(&self) -> Vec<RangeProblem> {
-        self.problems()
+        let mut c = Checker::new(false);
+        self.check_all(&mut c);
+        c.problems
     }
 
     fn warnings(&self) -> Vec<Advice> {
@@ -1018,11 +1020,13 @@ impl Validate for Params {
 }
 
 impl Params {
-    /// Every out-of-range or inconsistent value, with its key path.
+    /// Every out-of-range or inconsistent value, with its key path. Contradictions that are
+    /// problems only when the user wrote the key (a start year after the run's end) are left
+    /// out: the loader, which knows what was written, reports them ([`Validate::validate`]).
     pub fn problems(&self) -> Vec<RangeProblem> {
-        let mut c = Checker::new(false);
-        self.check_all(&mut c);
-        c.problems
+        let mut all = self.validate();
+        all.retain(|problem| !problem.only_if_written);
+        all
     }
 
     /// What is allowed for every numeric key, `(dotted path, allowed)`, in check order; the
