@@ -20,11 +20,30 @@ pub enum UserError {
         /// Why.
         source: std::io::Error,
     },
-    /// The results folder exists and `--force` was not given.
+    /// The results folder exists (povsim's own) and `--force` was not given.
     #[error(
         "results folder {0} already exists; pass --force to replace it, or --out DIR to write elsewhere"
     )]
     OutputExists(PathBuf),
+    /// Something at `--out` that povsim did not make: never replaced, even with `--force`.
+    #[error(
+        "{path} is {what}; povsim replaces only results folders it wrote itself, so it leaves this \
+         as it is. Choose another place with --out DIR (or move it away yourself)"
+    )]
+    OutputNotOurs {
+        /// The path given.
+        path: PathBuf,
+        /// What is there, e.g. "a file".
+        what: String,
+    },
+    /// A results path that cannot be used (name too long, parent is a file, not writable).
+    #[error("results folder {path} {problem}")]
+    OutputPath {
+        /// The path (or the part of it) at fault.
+        path: PathBuf,
+        /// What is wrong, as the rest of a sentence.
+        problem: String,
+    },
     /// The sweep file has problems.
     #[error("{0}")]
     Sweep(#[from] crate::sweep::SweepError),

@@ -1,8 +1,10 @@
 //! The invariants every run must satisfy: households conserved, counts within the
-//! population, cumulative counts never falling, rates in [0, 1], money accounted for. A
-//! violation is a bug in povsim (exit code 1), never the user's fault.
+//! population, cumulative counts never falling, rates in [0, 1], money accounted for, every
+//! number finite. A violation is a bug in povsim (exit code 1, nothing written), never the
+//! user's fault.
 
 use crate::error::InternalError;
+use crate::finite::first_non_finite;
 use crate::sim::RunOutput;
 
 /// The invariants every run must satisfy; a violation is a bug (exit code 1).
@@ -10,6 +12,7 @@ pub fn check_invariants(runs: &[RunOutput]) -> Result<(), InternalError> {
     let fail = |what: String| Err(InternalError(what));
     for run in runs {
         let r = run.replicate;
+        check_finite(run)?;
         let Some(first) = run.months.first() else {
             continue;
         };
@@ -78,4 +81,66 @@ pub fn check_invariants(runs: &[RunOutput]) -> Result<(), InternalError> {
         }
     }
     Ok(())
+}
+
+/// Every number a replicate writes is finite: a NaN or an infinity is a bug, named by its row
+/// and field.
+fn check_finite(run: &RunOutput) -> Result<(), InternalError> {
+    let r = run.replicate;
+    let fail = |row: String, field: &str| {
+        Err(InternalError(format!(
+            "replicate {r} {row}: `{field}` is not a finite number"
+        )))
+    };
+    for m in &run.months {
+        if let Some(field) = first_non_finite(m) {
+            return fail(format!("month {}", m.month), field);
+        }
+    }
+    for y in &run.years {
+        if let Some(field) = first_non_finite(y) {
+            return fail(format!("year {}", y.year), field);
+        }
+    }
+    for v in &run.villages {
+        if let Some(field) = first_non_finite(v) {
+            return fail(format!("year {} village {}", v.year, v.village), field);
+        }
+    }
+    let a = &run.accounts;
+    for (field, value) in [
+        ("funds_in", a.funds_in),
+        ("funds_spent", a.funds_spent),
+        ("funds_leaked", a.funds_leaked),
+        ("funds_misused", a.funds_misused),
+        ("funds_held_end", a.funds_held_end),
+    ] {
+        if !value.is_finite() {
+            return fail("accounts".into(), field);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Params;
+    use crate::sim::run_all;
+
+    #[test]
+    fn a_non_finite_number_anywhere_is_a_bug_named_by_its_field() {
+        let runs = run_all(&Params::small(4, 40, 24, 1));
+        assert!(check_invariants(&runs).is_ok());
+
+        let mut poisoned = runs.clone();
+        poisoned[0].months[5].mean_income_pc = f64::NAN;
+        let error = check_invariants(&poisoned).expect_err("NaN is caught");
+        assert!(error.0.contains("mean_income_pc"), "{}", error.0);
+
+        let mut poisoned = runs.clone();
+        poisoned[0].accounts.funds_spent = f64::INFINITY;
+        let error = check_invariants(&poisoned).expect_err("infinity is caught");
+        assert!(error.0.contains("funds_spent"), "{}", error.0);
+    }
 }

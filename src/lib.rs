@@ -12,6 +12,7 @@ pub mod collect;
 pub mod compare;
 pub mod error;
 pub mod export;
+pub mod finite;
 pub mod invariants;
 pub mod model;
 pub mod params;

@@ -225,6 +225,20 @@ pub fn render(dir: &Path) -> anyhow::Result<String> {
             .collect();
         title = format!("povsim comparison: {}", names.join(" vs "));
         let _ = writeln!(body, "<h1>{}</h1>", encode_text(&title));
+        let what: Vec<String> = manifest
+            .get("scenarios")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.get("title").and_then(Value::as_str).map(String::from))
+            .collect();
+        if !what.is_empty() {
+            let _ = writeln!(
+                body,
+                "<p class=\"meta\">Scenarios run: {}</p>",
+                encode_text(&what.join("; "))
+            );
+        }
         let crn = manifest
             .get("common_random_numbers")
             .and_then(Value::as_bool)
@@ -251,7 +265,13 @@ pub fn render(dir: &Path) -> anyhow::Result<String> {
             .pointer("/scenario/name")
             .and_then(Value::as_str)
             .unwrap_or("scenario");
-        title = format!("povsim: {name}");
+        title = format!(
+            "povsim: {}",
+            manifest
+                .get("title")
+                .and_then(Value::as_str)
+                .unwrap_or(name)
+        );
         let _ = writeln!(body, "<h1>{}</h1>", encode_text(&title));
         scenario_section(&mut body, dir, 2)?;
     }

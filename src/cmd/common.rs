@@ -3,6 +3,7 @@
 //! into a results folder and moving the folder into place.
 
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -47,20 +48,25 @@ pub fn load_scenario(args: &ScenarioArgs) -> Result<LoadedScenario, UserError> {
         None => Source::baseline(),
     };
     let (mut params, warnings): (Params, _) = scenario::load_with_warnings(&source, &overrides)?;
+    let mut err = std::io::stderr().lock();
     for warning in &warnings {
-        eprintln!("warning: {}", warning.render(&source.label));
+        // A closed standard error must not stop the command; the warning is lost with it.
+        let _ = writeln!(err, "warning: {}", warning.render(&source.label));
     }
+    drop(err);
     if let Some(path) = &args.scenario {
-        let written = source.text.parse::<toml::Table>().unwrap_or_default();
-        let overridden = |key: &str| {
-            overrides
-                .iter()
-                .any(|o| o.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+        // A file inherits the baseline's numbers, never its name or its description.
+        let table = source.text.parse::<toml::Table>().ok();
+        let sets = |key: &str| {
+            table.as_ref().is_some_and(|t| t.contains_key(key))
+                || overrides
+                    .iter()
+                    .any(|o| o.split_once('=').is_some_and(|(k, _)| k.trim() == key))
         };
-        if !written.contains_key("name") && !overridden("name") {
+        if !sets("name") {
             params.name = default_name(path);
         }
-        if !written.contains_key("description") && !overridden("description") {
+        if !sets("description") {
             params.description = String::new();
         }
     }
@@ -69,6 +75,21 @@ pub fn load_scenario(args: &ScenarioArgs) -> Result<LoadedScenario, UserError> {
         source: source.label,
         overrides,
     })
+}
+
+impl LoadedScenario {
+    /// What was run, for titles: the scenario's name, where it came from and every override,
+    /// e.g. `baseline (<built-in baseline>, --set cadres.admin_burden=0.2)`.
+    pub fn title(&self) -> String {
+        title(&self.params.name, &self.source, &self.overrides)
+    }
+}
+
+/// `name (source, --set a=1, --set b=2)`.
+pub fn title(name: &str, source: &str, overrides: &[String]) -> String {
+    let mut parts = vec![source.to_string()];
+    parts.extend(overrides.iter().map(|o| format!("--set {o}")));
+    format!("{name} ({})", parts.join(", "))
 }
 
 /// A scenario without a `name` is named after its file.

@@ -15,7 +15,7 @@ use crate::compare::{indicator_label, paired_differences};
 use crate::error::UserError;
 use crate::export::manifest::{hash_text, now_rfc3339};
 use crate::export::tables::to_csv;
-use crate::export::{ensure_writable, ResultsDir};
+use crate::export::ResultsDir;
 use crate::invariants::check_invariants;
 use crate::params::Params;
 use crate::report::format_number;
@@ -45,6 +45,7 @@ pub struct CompareArgs {
 /// One scenario of a comparison in the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
 struct CompareEntry {
+    title: String,
     source: String,
     scenario_hash: String,
     scenario: Params,
@@ -115,7 +116,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let target = args.output.out.clone().unwrap_or_else(|| {
         PathBuf::from("outputs").join(format!("compare-{}-vs-{}", names[0], names[1..].join("-")))
     });
-    ensure_writable(&target, args.output.force)?;
+    let mut dir = ResultsDir::prepare(&target, args.output.force)?;
     let pool = thread_pool(args.output.work.threads)?;
     let total: u64 = loaded.iter().map(|s| months_to_simulate(&s.params)).sum();
     let bar = progress_bar(total, args.output.work.quiet, "compare");
@@ -136,7 +137,6 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
             &all_runs[k],
         ));
     }
-    let mut dir = ResultsDir::create(&target, args.output.force)?;
     dir.write("comparison.csv", &to_csv(differences.iter())?)?;
     let mut entries = Vec::new();
     for (s, runs) in loaded.iter().zip(&all_runs) {
@@ -149,6 +149,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
             &summary,
         )?;
         entries.push(CompareEntry {
+            title: s.title(),
             source: s.source.clone(),
             scenario_hash: hash_text(&resolved),
             scenario: s.params.clone(),
@@ -192,7 +193,14 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     finish(
         dir,
         &args.output,
-        &comparison_table(&differences, replicates, !args.independent),
+        &format!(
+            "{}{}",
+            loaded
+                .iter()
+                .map(|s| format!("povsim compare: {}\n", s.title()))
+                .collect::<String>(),
+            comparison_table(&differences, replicates, !args.independent)
+        ),
         "comparison.csv, charts/, one folder per scenario, manifest.json",
     )
 }

@@ -12,7 +12,7 @@ use crate::cmd::common::{
 };
 use crate::export::manifest::{hash_text, now_rfc3339, Manifest};
 use crate::export::tables::to_csv;
-use crate::export::{ensure_writable, ResultsDir};
+use crate::export::ResultsDir;
 use crate::invariants::check_invariants;
 use crate::params::Params;
 use crate::sim::{run_all_with, RunOptions, RunOutput};
@@ -43,7 +43,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(&params.name));
-    ensure_writable(&target, args.output.force)?;
+    let mut dir = ResultsDir::prepare(&target, args.output.force)?;
     let pool = thread_pool(args.output.work.threads)?;
     let bar = progress_bar(
         months_to_simulate(params),
@@ -58,7 +58,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     check_invariants(&runs)?;
     let summary = summarise(&params.name, &runs);
 
-    let mut dir = ResultsDir::create(&target, args.output.force)?;
     let resolved = write_scenario_results(&mut dir, "", params, &runs, &summary)?;
     if args.per_village {
         dir.write(
@@ -70,6 +69,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         povsim_version: env!("CARGO_PKG_VERSION").to_string(),
         command: "run".into(),
         command_line: std::env::args().collect(),
+        title: loaded.title(),
         scenario_source: loaded.source.clone(),
         overrides: loaded.overrides.clone(),
         seed: params.simulation.seed,
@@ -85,20 +85,20 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     finish(
         dir,
         &args.output,
-        &headline(params, &runs, &summary),
+        &headline(&loaded.title(), params, &runs, &summary),
         "timeseries.csv, annual.csv, summary.json, scenario.toml, manifest.json, charts/",
     )
 }
 
 /// A short table of key figures for the terminal.
-fn headline(params: &Params, runs: &[RunOutput], summary: &Summary) -> String {
+fn headline(title: &str, params: &Params, runs: &[RunOutput], summary: &Summary) -> String {
     let households = runs
         .first()
         .and_then(|r| r.months.first())
         .map_or(0, |m| m.households);
     let mut out = format!(
         "povsim {}: {} villages, {} households, {} replicate(s), seed {}\n",
-        params.name,
+        title,
         params.population.villages,
         households,
         params.simulation.replicates,

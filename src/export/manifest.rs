@@ -14,6 +14,8 @@ pub struct Manifest {
     pub command: String,
     /// The full command line as given.
     pub command_line: Vec<String>,
+    /// What was run: the scenario's name, its source and every override.
+    pub title: String,
     /// Where the scenario came from (file path or `<built-in baseline>`).
     pub scenario_source: String,
     /// `--set` overrides, in order.
