@@ -937,12 +937,8 @@ impl Checker {
 
     fn range(&mut self, path: &str, value: f64, low: f64, high: f64) {
         let ok = value >= low && value <= high;
-        self.check(
-            path,
-            ok,
-            || value.to_string(),
-            &format!("a number in [{low}, {high}]"),
-        );
+        let allowed = format!("a number in [{}, {}]", number(low), number(high));
+        self.check(path, ok, || number(value), &allowed);
     }
 
     /// An amount of money in yuan, in [0, MAX_YUAN].
@@ -1026,16 +1022,13 @@ impl Validate for Params {
 }
 
 impl Params {
-    /// Every out-of-range or inconsistent value, with its key path, for parameters built in
-    /// code. Contradictions that matter only when a user wrote the key (a start year after the
-    /// run's end, where the default simply never comes into play) are left out: code writes no
-    /// key the way a scenario file does, and the scenario loader, which knows what a file
-    /// wrote, reports them there.
+    /// Every out-of-range or inconsistent value, with its key path. Contradictions that are
+    /// problems only when the user wrote the key (a start year after the run's end) are left
+    /// out: the loader, which knows what was written, reports them ([`Validate::validate`]).
     pub fn problems(&self) -> Vec<RangeProblem> {
-        self.validate()
-            .into_iter()
-            .filter(|problem| !problem.only_if_written)
-            .collect()
+        let mut all = self.validate();
+        all.retain(|problem| !problem.only_if_written);
+        all
     }
 
     /// What is allowed for every numeric key, `(dotted path, allowed)`, in check order; the

@@ -171,3 +171,227 @@ fn check_reports_problems_with_exit_code_two() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("admin_burden"));
 }
+
+#[test]
+fn a_yearly_series_with_one_value_is_refused_saying_how_many_years_are_needed() {
+    let m = refused_file("series_with_one_value.toml");
+    assert!(m.contains("series_with_one_value.toml:4:16:"), "{m}");
+    assert!(
+        m.contains("`economy.poverty_line` = [2800] (1 value)"),
+        "{m}"
+    );
+    assert!(
+        m.contains("allowed 7 values, one per year 2014-2020"),
+        "{m}"
+    );
+    assert!(m.contains("the run ends in 2025"), "{m}");
+}
+
+#[test]
+fn a_funding_schedule_with_two_values_is_refused() {
+    let m = refused_file("schedule_with_two_values.toml");
+    assert!(m.contains("schedule_with_two_values.toml:4:12:"), "{m}");
+    assert!(
+        m.contains("`funding.schedule` = [0.9, 1] (2 values)"),
+        "{m}"
+    );
+    assert!(
+        m.contains("allowed 7 values, one per year 2014-2020"),
+        "{m}"
+    );
+}
+
+#[test]
+fn cadres_arriving_after_the_run_ends_are_refused_with_the_way_to_switch_them_off() {
+    let m = refused_file("cadre_start_after_run_ends.toml");
+    assert!(m.contains("cadre_start_after_run_ends.toml:6:14:"), "{m}");
+    assert!(m.contains("`cadres.start_year` = 2022"), "{m}");
+    assert!(m.contains("a year up to 2018, the run's last year"), "{m}");
+    assert!(m.contains("set cadres.enabled = false"), "{m}");
+}
+
+#[test]
+fn a_constraint_between_two_keys_points_at_the_key_the_user_set() {
+    let m = refused_file("fewer_villages_than_counties.toml");
+    assert!(m.contains("fewer_villages_than_counties.toml:4:12:"), "{m}");
+    assert!(
+        m.contains("`population.counties` = 4 (the default, limited by `population.villages`)"),
+        "{m}"
+    );
+    assert!(m.contains("[1, 2]"), "{m}");
+    assert!(!m.contains("default:"), "not located at a default: {m}");
+    assert!(!m.contains("built-in baseline"), "not in the baseline: {m}");
+}
+
+#[test]
+fn the_same_constraint_from_an_override_names_the_override() {
+    let m = refused(&["run", "--set", "population.villages=2"]);
+    assert!(
+        m.contains("--set population.villages=2: `population.counties` = 4"),
+        "{m}"
+    );
+    assert!(!m.contains("default:"), "{m}");
+    assert!(!m.contains("<built-in baseline>:"), "{m}");
+}
+
+#[test]
+fn zero_villages_is_reported_at_the_villages_line_only() {
+    let m = refused_file("zero_villages.toml");
+    assert!(m.contains("has 1 problem"), "{m}");
+    assert!(
+        m.contains("zero_villages.toml:4:12: `population.villages` = 0"),
+        "{m}"
+    );
+    assert!(!m.contains("counties"), "{m}");
+}
+
+#[test]
+fn a_funding_index_that_would_overflow_is_refused() {
+    let m = refused_file("funding_schedule_overflow.toml");
+    assert!(m.contains("funding_schedule_overflow.toml:4:12:"), "{m}");
+    assert!(m.contains("(value 1 is 1e308)"), "{m}");
+    assert!(m.contains("in [0, 100]"), "{m}");
+}
+
+#[test]
+fn a_world_too_large_to_allocate_is_refused_with_the_limit_and_the_size() {
+    let m = refused_file("world_too_large.toml");
+    assert!(m.contains("world_too_large.toml:4:12:"), "{m}");
+    assert!(
+        m.contains("1000000 villages x 10000 households = 10000000000"),
+        "{m}"
+    );
+    assert!(
+        m.contains("at most 40000000 households in one world"),
+        "{m}"
+    );
+}
+
+#[test]
+fn too_many_household_replicates_are_refused_at_the_override() {
+    let m = refused(&[
+        "run",
+        "--set",
+        "population.villages=100000",
+        "--replicates",
+        "100",
+    ]);
+    assert!(m.contains("--set simulation.replicates=100:"), "{m}");
+    assert!(m.contains("at most 200000000 household-replicates"), "{m}");
+}
+
+#[test]
+fn unbounded_contacts_per_effort_are_refused() {
+    let m = refused_file("contacts_per_effort_unbounded.toml");
+    assert!(
+        m.contains("contacts_per_effort_unbounded.toml:4:23:"),
+        "{m}"
+    );
+    assert!(m.contains("`channels.contacts_per_effort` = 1e15"), "{m}");
+    assert!(m.contains("[0, 1000]"), "{m}");
+}
+
+#[test]
+fn a_scenario_file_over_one_mebibyte_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = dir.path().join("big.toml");
+    let line = "# padding padding padding padding padding padding padding padding\n";
+    std::fs::write(&big, line.repeat((1 << 20) / line.len() + 1)).expect("write");
+    let before = common::snapshot(dir.path());
+    let out = run_in(dir.path(), &["run", "big.toml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let m = stderr(&out);
+    assert!(m.contains("cannot read scenario file big.toml"), "{m}");
+    assert!(m.contains("larger than 1048576 bytes (1 MiB)"), "{m}");
+    assert_eq!(
+        common::snapshot(dir.path()),
+        before,
+        "nothing written or changed"
+    );
+}
+
+#[test]
+fn a_matched_assignment_with_a_mix_is_accepted_with_a_located_warning() {
+    let path = fixture("mix_ignored_under_matched.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_in(dir.path(), &["check", path.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let m = stderr(&out);
+    assert!(
+        m.contains(&format!("warning: {}:5:", path.display())),
+        "located at [cadres.mix]: {m}"
+    );
+    assert!(
+        m.contains("`cadres.mix` is ignored under `cadres.assignment = \"matched\"`"),
+        "{m}"
+    );
+    assert!(m.contains("set `cadres.assignment = \"random\"`"), "{m}");
+}
+
+#[test]
+fn check_marks_each_changed_value_with_its_default_and_meaning() {
+    let path = fixture("no_description.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_in(dir.path(), &["check", path.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("admin_burden = 0.3  # was 0.5 (default); share of cadre effort lost"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nteam_size = 3\n"),
+        "defaults stay bare: {text}"
+    );
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with("# "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(body.parse::<toml::Table>().is_ok(), "still valid TOML");
+}
+
+#[test]
+fn a_file_without_description_does_not_borrow_the_baselines() {
+    let path = fixture("no_description.toml");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_in(dir.path(), &["check", path.to_str().expect("utf8")]);
+    let text = common::stdout(&out);
+    assert!(text.contains("name = \"no_description\""), "{text}");
+    assert!(text.contains("description = \"\""), "{text}");
+    assert!(
+        !text.contains("calibrated to the national 2014-2016 headcount."),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_prints_meaning_unit_range_default_and_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_in(
+        dir.path(),
+        &["check", "--explain", "policy.relocation_cost"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = common::stdout(&out);
+    for needle in [
+        "policy.relocation_cost\n",
+        "meaning: yuan per relocated household",
+        "unit:    yuan per relocated household",
+        "allowed: a number in [0, 1e9]",
+        "default: 60000.0",
+        "source:  MODEL.md section 7",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in {text}");
+    }
+}
+
+#[test]
+fn explain_of_an_unknown_key_is_refused_with_close_matches() {
+    let m = refused(&["check", "--explain", "cadres.admin_burdn"]);
+    assert!(
+        m.contains("--explain cadres.admin_burdn: unknown key"),
+        "{m}"
+    );
+    assert!(m.contains("did you mean cadres.admin_burden"), "{m}");
+}

@@ -179,6 +179,7 @@ fn unit_of(key: &str, doc: &KeyDoc, value: &Value) -> String {
     ];
     match value {
         Value::Boolean(_) => "switch (true/false)".to_owned(),
+        Value::Integer(_) if last == "seed" => "none (a random seed)".to_owned(),
         Value::String(_) => "text".to_owned(),
         Value::Integer(_) if last.ends_with("year") => "calendar year".to_owned(),
         Value::Integer(_) if last.ends_with("months") => "months".to_owned(),

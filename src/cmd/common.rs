@@ -3,6 +3,7 @@
 //! into a results folder and moving the folder into place.
 
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -47,21 +48,25 @@ pub fn load_scenario(args: &ScenarioArgs) -> Result<LoadedScenario, UserError> {
         None => Source::baseline(),
     };
     let (mut params, warnings): (Params, _) = scenario::load_with_warnings(&source, &overrides)?;
+    let mut err = std::io::stderr().lock();
     for warning in &warnings {
-        eprintln!("warning: {}", warning.render(&source.label));
+        // A closed standard error must not stop the command; the warning is lost with it.
+        let _ = writeln!(err, "warning: {}", warning.render(&source.label));
     }
+    drop(err);
     if let Some(path) = &args.scenario {
         // A file inherits the baseline's numbers, never its name or its description.
-        let written = source.text.parse::<toml::Table>().unwrap_or_default();
-        let overridden = |key: &str| {
-            overrides
-                .iter()
-                .any(|o| o.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+        let table = source.text.parse::<toml::Table>().ok();
+        let sets = |key: &str| {
+            table.as_ref().is_some_and(|t| t.contains_key(key))
+                || overrides
+                    .iter()
+                    .any(|o| o.split_once('=').is_some_and(|(k, _)| k.trim() == key))
         };
-        if !written.contains_key("name") && !overridden("name") {
+        if !sets("name") {
             params.name = default_name(path);
         }
-        if !written.contains_key("description") && !overridden("description") {
+        if !sets("description") {
             params.description = String::new();
         }
     }

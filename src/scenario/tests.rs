@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{load, to_toml, Location, Problem, RangeProblem, ScenarioError, Source, Validate};
+use super::{
+    load, load_with_warnings, to_toml, Advice, Location, Problem, RangeProblem, ScenarioError,
+    Source, Validate,
+};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -94,13 +97,23 @@ impl Validate for Toy {
         }
         let villages = self.population.villages as usize;
         if self.weights.len() != villages {
-            problems.push(RangeProblem::new(
-                "weights",
-                format!("{} weights", self.weights.len()),
-                format!("one weight per village ({villages})"),
-            ));
+            problems.push(
+                RangeProblem::new(
+                    "weights",
+                    format!("{} weights", self.weights.len()),
+                    format!("one weight per village ({villages})"),
+                )
+                .depending_on("population.villages"),
+            );
         }
         problems
+    }
+
+    fn warnings(&self) -> Vec<Advice> {
+        match self.cadres.assignment {
+            Assignment::Matched => vec![Advice::new("cadres.mix", "the mix is ignored")],
+            Assignment::Random => Vec::new(),
+        }
     }
 }
 
@@ -456,18 +469,76 @@ fn range_problem_located_at_the_override() {
 }
 
 #[test]
-fn range_problem_on_an_unwritten_value_is_located_at_default() {
+fn a_constraint_broken_by_another_key_is_located_at_that_key() {
     let problem = only_problem(&file("[population]\nvillages = 4\n"), &[]);
-    assert_eq!(problem.location(), &Location::Default);
+    assert_eq!(problem.location(), &at(2, 12));
     assert_eq!(problem.path(), "weights");
     let shown = error_of(&file("[population]\nvillages = 4\n"), &[]).map(|e| e.to_string());
     assert_eq!(
         shown.as_deref(),
         Some(
-            "scenario scen.toml has 1 problem:\n  default: \
-             `weights` = 3 weights is out of range: allowed one weight per village (4)"
+            "scenario scen.toml has 1 problem:\n  scen.toml:2:12: `weights` = 3 weights (the \
+             default, limited by `population.villages`) is out of range: allowed one weight \
+             per village (4)"
         )
     );
+    let by_override = only_problem(&file(""), &["population.villages=5"]);
+    assert_eq!(
+        by_override.location(),
+        &Location::Override("population.villages=5".to_owned())
+    );
+}
+
+#[test]
+fn a_constraint_is_located_at_the_value_itself_when_the_user_set_it() {
+    let text = "weights = [1.0]\n[population]\nvillages = 4\n";
+    assert_eq!(only_problem(&file(text), &[]).location(), &at(1, 11));
+}
+
+#[test]
+fn a_key_written_with_its_default_value_does_not_take_the_blame() {
+    let text = "weights = [0.2, 0.3, 0.5]\n[population]\nvillages = 4\n";
+    assert_eq!(only_problem(&file(text), &[]).location(), &at(3, 12));
+}
+
+#[test]
+fn a_value_set_by_an_override_is_blamed_at_the_override() {
+    let problem = only_problem(&file(""), &["weights=[0.1, 0.9]"]);
+    assert_eq!(
+        problem.location(),
+        &Location::Override("weights=[0.1, 0.9]".to_owned())
+    );
+}
+
+#[test]
+fn warnings_are_located_at_the_value_the_user_wrote() {
+    let text = "[cadres]\nassignment = \"matched\"\n[cadres.mix]\nlocal = 0.5\nveteran = 0.0\n";
+    let loaded = load_with_warnings::<Toy>(&file(text), &[]);
+    let warnings = loaded.map(|(_, w)| w).unwrap_or_default();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].location(), &at(3, 9));
+    assert_eq!(
+        warnings[0].render("scen.toml"),
+        "scen.toml:3:9: the mix is ignored"
+    );
+}
+
+#[test]
+fn warnings_about_values_left_at_their_default_are_dropped() {
+    let unwritten = "[cadres]\nassignment = \"matched\"\n";
+    let loaded = load_with_warnings::<Toy>(&file(unwritten), &[]);
+    assert_eq!(loaded.map(|(_, w)| w.len()).ok(), Some(0));
+    let same = "[cadres]\nassignment = \"matched\"\n[cadres.mix]\nlocal = 0.2\n";
+    let loaded = load_with_warnings::<Toy>(&file(same), &[]);
+    assert_eq!(loaded.map(|(_, w)| w.len()).ok(), Some(0));
+}
+
+#[test]
+fn a_text_over_the_size_limit_is_refused_before_parsing() {
+    let text = format!("seed = 1\n{}", "#".repeat(super::MAX_SCENARIO_BYTES));
+    let problem = only_problem(&file(&text), &[]);
+    assert_eq!(problem.location(), &at(1, 1));
+    assert!(problem.message().contains("larger than 1048576 bytes"));
 }
 
 #[test]
