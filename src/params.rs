@@ -887,9 +887,10 @@ pub const SERIES_LAST_KNOWN_YEAR: u32 = 2020;
 /// household (under 4 GB for the national run).
 pub const MAX_WORLD_HOUSEHOLDS: u64 = 40_000_000;
 
-/// Most household-replicates in one run (households in the world x replicates): bounds memory
-/// when every replicate is in flight at once (about 100 bytes each: 20 GB) and total work.
-pub const MAX_HOUSEHOLD_REPLICATES: u64 = 200_000_000;
+/// Most household-replicates in one run (households in the world x replicates): bounds the
+/// total work (about 100 national replicates, hours on a small machine: an ensemble for a
+/// cluster). Memory is set by the worlds in flight, about one per worker thread, not by this.
+pub const MAX_HOUSEHOLD_REPLICATES: u64 = 4_000_000_000;
 
 /// Most village-months in one run (villages x months): bounds the per-village monthly logs and
 /// per-village yearly rows (10^6 villages for 100 months, or 10^5 villages for 1,000).

@@ -274,10 +274,10 @@ fn too_many_household_replicates_are_refused_at_the_override() {
         "--set",
         "population.villages=100000",
         "--replicates",
-        "100",
+        "200",
     ]);
-    assert!(m.contains("--set simulation.replicates=100:"), "{m}");
-    assert!(m.contains("at most 200000000 household-replicates"), "{m}");
+    assert!(m.contains("--set simulation.replicates=200:"), "{m}");
+    assert!(m.contains("at most 4000000000 household-replicates"), "{m}");
 }
 
 #[test]
