@@ -158,8 +158,9 @@ fn a_set_entry_clashing_with_the_base_is_reported_at_the_sweep_files_line() {
     assert_refused(
         &out,
         &[
-            "set_clashing_with_the_base.toml:4:25: `population.counties` = 4 is out of range",
-            "set `population.counties` in [set] too",
+            "set_clashing_with_the_base.toml:4:25: `population.counties` = 4 (the default, \
+             limited by `population.villages`) is out of range",
+            "at most one county per village (`population.villages` = 2)",
         ],
     );
     assert!(!stderr(&out).contains("default:"), "{}", stderr(&out));
