@@ -37,6 +37,12 @@ fn a_run_with_overrides_is_titled_with_its_source_and_every_override() {
     )
     .expect("JSON");
     assert_eq!(manifest["title"], expected);
+    let chart =
+        fs::read_to_string(tmp.path().join("relief/charts/poverty_fan.svg")).expect("chart");
+    assert!(
+        chart.contains("baseline, --set cadres.admin_burden=0.2, --set simulation.replicates=1:"),
+        "the chart's title names the overrides"
+    );
     let report = fs::read_to_string(tmp.path().join("relief/report.html")).expect("report");
     let escaped = expected.replace('<', "&lt;").replace('>', "&gt;");
     assert!(

@@ -83,6 +83,31 @@ impl LoadedScenario {
     pub fn title(&self) -> String {
         title(&self.params.name, &self.source, &self.overrides)
     }
+
+    /// The scenario as chart titles name it: its name and its overrides (the first few, then
+    /// how many more), e.g. `baseline, --set cadres.admin_burden=0.2`.
+    pub fn chart_label(&self) -> String {
+        chart_label(&self.params.name, &self.overrides)
+    }
+}
+
+/// Overrides named in full in a chart title; more are counted.
+const CHART_OVERRIDES: usize = 2;
+
+/// `name, --set a=1, --set b=2 (+3 more overrides)`.
+fn chart_label(name: &str, overrides: &[String]) -> String {
+    let mut label = name.to_string();
+    for o in overrides.iter().take(CHART_OVERRIDES) {
+        label.push_str(&format!(", --set {o}"));
+    }
+    let more = overrides.len().saturating_sub(CHART_OVERRIDES);
+    if more > 0 {
+        label.push_str(&format!(
+            " (+{more} more override{})",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    label
 }
 
 /// `name (source, --set a=1, --set b=2)`.
@@ -149,16 +174,17 @@ pub fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
 pub fn write_scenario_results(
     dir: &mut ResultsDir,
     prefix: &str,
-    params: &Params,
+    scenario: &LoadedScenario,
     runs: &[RunOutput],
     summary: &Summary,
 ) -> anyhow::Result<String> {
+    let params = &scenario.params;
     dir.write(&format!("{prefix}timeseries.csv"), &timeseries_csv(runs)?)?;
     dir.write(&format!("{prefix}annual.csv"), &annual_csv(runs)?)?;
     dir.write(&format!("{prefix}summary.json"), &to_json(summary)?)?;
     let resolved = scenario::to_toml(params).context("cannot write the resolved scenario")?;
     dir.write(&format!("{prefix}scenario.toml"), resolved.as_bytes())?;
-    let charts = crate::plot::run_charts(&RunChartData::from_runs(&params.name, runs))?;
+    let charts = crate::plot::run_charts(&RunChartData::from_runs(&scenario.chart_label(), runs))?;
     write_charts(dir, prefix, &charts)?;
     Ok(resolved)
 }
@@ -204,4 +230,24 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value)?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_labels_name_the_overrides_and_count_the_rest() {
+        assert_eq!(chart_label("baseline", &[]), "baseline");
+        let one = vec!["cadres.admin_burden=0.2".to_string()];
+        assert_eq!(
+            chart_label("baseline", &one),
+            "baseline, --set cadres.admin_burden=0.2"
+        );
+        let four: Vec<String> = (0..4).map(|k| format!("k{k}=1")).collect();
+        assert_eq!(
+            chart_label("x", &four),
+            "x, --set k0=1, --set k1=1 (+2 more overrides)"
+        );
+    }
 }

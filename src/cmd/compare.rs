@@ -143,13 +143,8 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let mut entries = Vec::new();
     for (s, runs) in loaded.iter().zip(&all_runs) {
         let summary = summarise(&s.params.name, runs);
-        let resolved = write_scenario_results(
-            &mut dir,
-            &format!("{}/", s.params.name),
-            &s.params,
-            runs,
-            &summary,
-        )?;
+        let resolved =
+            write_scenario_results(&mut dir, &format!("{}/", s.params.name), s, runs, &summary)?;
         entries.push(CompareEntry {
             title: s.title(),
             source: s.source.clone(),

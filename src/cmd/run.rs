@@ -58,7 +58,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     check_invariants(&runs)?;
     let summary = summarise(&params.name, &runs);
 
-    let resolved = write_scenario_results(&mut dir, "", params, &runs, &summary)?;
+    let resolved = write_scenario_results(&mut dir, "", &loaded, &runs, &summary)?;
     if args.per_village {
         dir.write(
             "villages.csv",
