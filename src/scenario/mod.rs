@@ -52,16 +52,14 @@ pub use problem::{Location, Problem, ScenarioError, Warning};
 pub(crate) use merge::to_value;
 pub(crate) use schema::found_name;
 pub use schema::leaves;
-/// Used by the sweep module's tests, to check its own position index against this one.
-#[cfg(test)]
-pub(crate) use text::line_column;
 pub(crate) use text::shorten;
+/// Line and column of byte offsets (also used for sweep files).
+pub(crate) use text::LineIndex;
 
 use keypath::{KeyPath, Segment};
 use merge::{merge_root, Origin, Report};
 use problem::Site;
 use schema::Schema;
-use text::LineIndex;
 
 /// Label used for the scenario built into the program.
 pub const BASELINE_LABEL: &str = "<built-in baseline>";

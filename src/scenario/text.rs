@@ -3,7 +3,6 @@
 //! problems stays linear in the file's size), and short excerpts of "the
 //! value as given" for messages.
 
-use std::cell::Cell;
 use std::ops::Range;
 
 /// Longest excerpt (in characters) quoted back to the user in a message.
@@ -17,45 +16,45 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_column(offset)
 }
 
-/// Byte offsets at which each line of one text starts, so that an offset is
-/// turned into `line:column` by a binary search (instead of a scan from the
-/// start of the file for every problem). Columns count characters: on an
-/// ASCII line that is the byte distance; on another line the characters are
-/// counted on from the previous lookup when it was earlier on the same line,
-/// so that the many lookups of one long line (a 100,000-item array) stay
-/// linear in all.
+/// Where each line of one text starts and how many characters precede each 1 KiB checkpoint,
+/// so that a byte offset becomes `line:column` by a binary search plus at most 1 KiB of
+/// counting, in any order of lookups: locating every problem of a file stays linear in its
+/// size. Columns count characters, not bytes. Used for scenario and sweep files alike.
 #[derive(Clone, Debug)]
 pub(crate) struct LineIndex<'t> {
     text: &'t str,
     /// Byte offset of the first character of each line; the first is 0.
     starts: Vec<usize>,
-    /// Whether each line is pure ASCII.
-    ascii: Vec<bool>,
-    /// The last non-ASCII lookup: (byte offset, its 1-based column).
-    last: Cell<(usize, usize)>,
+    /// Characters in `text[..k * CHUNK]`, for every k.
+    chars_before_chunk: Vec<usize>,
 }
+
+/// Bytes between two character-count checkpoints (bounds the work of one lookup).
+const CHUNK: usize = 1024;
 
 impl<'t> LineIndex<'t> {
     /// Indexes `text` (one pass).
     pub(crate) fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut ascii = Vec::new();
-        let mut line_ascii = true;
-        for (i, byte) in text.bytes().enumerate() {
-            if byte == b'\n' {
-                starts.push(i + 1);
-                ascii.push(line_ascii);
-                line_ascii = true;
-            } else if !byte.is_ascii() {
-                line_ascii = false;
-            }
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut chars_before_chunk = Vec::with_capacity(bytes.len() / CHUNK + 2);
+        let mut count = 0;
+        for chunk in bytes.chunks(CHUNK) {
+            chars_before_chunk.push(count);
+            count += chunk.iter().filter(|&&b| !is_continuation(b)).count();
         }
-        ascii.push(line_ascii);
+        chars_before_chunk.push(count);
         Self {
             text,
             starts,
-            ascii,
-            last: Cell::new((usize::MAX, 0)),
+            chars_before_chunk,
         }
     }
 
@@ -64,32 +63,35 @@ impl<'t> LineIndex<'t> {
         self.text
     }
 
-    /// 1-based `(line, column)` of a byte offset, as [`line_column`].
+    /// 1-based `(line, column)` of a byte offset, clamped to the text and moved back to the
+    /// start of a character.
     pub(crate) fn line_column(&self, offset: usize) -> (usize, usize) {
-        let text = self.text;
-        let mut end = offset.min(text.len());
-        while !text.is_char_boundary(end) {
+        let mut end = offset.min(self.text.len());
+        while !self.text.is_char_boundary(end) {
             end -= 1;
         }
         let line = self.starts.partition_point(|&start| start <= end);
-        let line_start = self.starts[line.saturating_sub(1)];
-        if self
-            .ascii
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(true)
-        {
-            return (line, end - line_start + 1);
-        }
-        let (last_byte, last_column) = self.last.get();
-        let column = if last_byte != usize::MAX && last_byte >= line_start && last_byte <= end {
-            last_column + text[last_byte..end].chars().count()
-        } else {
-            text[line_start..end].chars().count() + 1
-        };
-        self.last.set((end, column));
-        (line, column)
+        let line_start = self.starts[line - 1];
+        (
+            line,
+            self.chars_before(end) - self.chars_before(line_start) + 1,
+        )
     }
+
+    /// Characters in `text[..offset]` (`offset` at a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let chunk = offset / CHUNK;
+        self.chars_before_chunk[chunk]
+            + self.text.as_bytes()[chunk * CHUNK..offset]
+                .iter()
+                .filter(|&&b| !is_continuation(b))
+                .count()
+    }
+}
+
+/// A UTF-8 continuation byte (not the start of a character).
+fn is_continuation(byte: u8) -> bool {
+    (0x80..0xC0).contains(&byte)
 }
 
 /// The text covered by `span`, trimmed, on one line and shortened for display.
@@ -134,7 +136,11 @@ mod tests {
 
     #[test]
     fn the_index_agrees_with_a_scan_at_every_offset() {
-        let text = "a = 1\n\nné = \"é\" ü\r\nlast";
+        // Multi-byte characters, CRLF, and a line longer than one checkpoint chunk.
+        let mut text = String::from("a = 1\n\nné = \"é\" ü\r\n名前 = \"x\"\n");
+        text.push_str(&"é".repeat(700));
+        text.push_str("\nlast = [1, 2]");
+        let text = text.as_str();
         let index = LineIndex::new(text);
         let forward = 0..text.len() + 3;
         for offset in forward.clone().chain(forward.rev()) {

@@ -17,10 +17,10 @@ use super::design::{
     grid_indices, interleaved_order, latin_hypercube, morris_trajectories, MorrisStep,
 };
 use super::names::check_name;
-use super::position::TextIndex;
 use super::{Factor, FactorKind, Method, PlanPoint, SweepError, SweepPlan, SweepProblem};
 use crate::cmd::common::BASELINE_TEXT;
 use crate::params::Params;
+use crate::scenario::LineIndex;
 use crate::scenario::{
     self, found_name as found, to_value, Location, ScenarioError, Source, BASELINE_LABEL,
 };
@@ -84,7 +84,7 @@ struct SweepFile {
 /// The problems found so far, with the file text to place spans.
 struct Checker<'t> {
     text: &'t str,
-    positions: TextIndex<'t>,
+    positions: LineIndex<'t>,
     problems: Vec<SweepProblem>,
 }
 
@@ -92,7 +92,7 @@ impl<'t> Checker<'t> {
     fn new(text: &'t str) -> Checker<'t> {
         Checker {
             text,
-            positions: TextIndex::new(text),
+            positions: LineIndex::new(text),
             problems: Vec::new(),
         }
     }

@@ -19,7 +19,6 @@ pub mod folder;
 pub mod journal;
 pub mod names;
 pub mod output;
-pub mod position;
 pub mod slurm;
 
 use serde::{Deserialize, Serialize};
