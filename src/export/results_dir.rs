@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use anyhow::Context;
 
 use crate::error::UserError;
+use crate::export::durable::{sync_folder, write_file_synced};
 use crate::export::folder::{inspect, is_povsim_results, Existing, MANIFEST};
 
 /// Name of the lock file inside a staging folder.
@@ -117,7 +118,7 @@ impl ResultsDir {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        write_synced(&path, bytes)?;
+        write_file_synced(&path, bytes)?;
         self.files.push(relative.to_string());
         Ok(())
     }
@@ -141,7 +142,7 @@ impl ResultsDir {
             fs::remove_file(self.staging.join(LOCK_FILE))
                 .with_context(|| format!("cannot finish {}", self.staging.display()))?;
         }
-        sync_dir(&self.staging)?;
+        sync_folder(&self.staging)?;
         CrashPoint::Staged.reached();
         let existing = check_replaceable(&self.target, self.force)?;
         let parent = parent_of(&self.target);
@@ -158,7 +159,7 @@ impl ResultsDir {
                 .with_context(|| format!("cannot remove the old results {}", old.display()))?;
             CrashPoint::OldRemoved.reached();
         }
-        sync_dir(&parent)?;
+        sync_folder(&parent)?;
         Ok(self.target.clone())
     }
 }
@@ -406,23 +407,6 @@ fn replace(staging: &Path, target: &Path) -> anyhow::Result<PathBuf> {
     fs::rename(staging, target)
         .with_context(|| format!("cannot move results into {}", target.display()))?;
     Ok(old)
-}
-
-/// Write `bytes` to `path` and sync them to disk.
-pub fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut file =
-        fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// Sync a folder's entries (new names, renames) to disk.
-fn sync_dir(dir: &Path) -> anyhow::Result<()> {
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("cannot sync {}", dir.display()))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::file::resolve;
 use super::folder::{self, is_journal_name, journal_name, sweep_manifest_hash, Clear};
-use super::journal::{read_rows, sync_folder, write_synced, Journal};
+use super::journal::{read_rows, write_synced, Journal};
 use super::output::{
     morris_effects, point_bands, point_rows, points_csv, sensitivity_csv, sweep_csv, sweep_header,
     values_by_point, Rows,
@@ -27,6 +27,7 @@ use super::SweepPlan;
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::cmd::common::{progress_bar, thread_pool, to_json};
 use crate::error::UserError;
+use crate::export::durable::sync_folder;
 use crate::export::folder::MANIFEST;
 use crate::export::manifest::now_rfc3339;
 use crate::invariants::check_invariants;
@@ -339,7 +340,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
             let shards = dir.join("shards");
             fs::rename(&journal_path, shards.join(format!("{}.csv", s.stem())))
                 .with_context(|| format!("cannot finish {}", journal_path.display()))?;
-            sync_folder(Some(&shards))?;
+            sync_folder(&shards)?;
             let record = ShardRecord {
                 shard: s,
                 points,

@@ -12,6 +12,7 @@ use anyhow::Context;
 use csv::StringRecord;
 
 use super::output::Rows;
+use crate::export::durable::{sync_folder, write_file_synced};
 use crate::export::tables::csv_bytes;
 
 /// An open journal.
@@ -134,28 +135,9 @@ pub fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let mut file =
-        File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    write_file_synced(&tmp, bytes)?;
     fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", path.display()))?;
-    sync_folder(path.parent())
-}
-
-/// Sync a folder, so a rename into it survives a crash. Folders that cannot be opened for
-/// syncing (some file systems) are left as they are: the file itself is already synced.
-pub fn sync_folder(dir: Option<&Path>) -> anyhow::Result<()> {
-    let dir = match dir {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if let Ok(handle) = File::open(dir) {
-        handle
-            .sync_all()
-            .with_context(|| format!("cannot sync {}", dir.display()))?;
-    }
-    Ok(())
+    sync_folder(path.parent().unwrap_or(Path::new("")))
 }
 
 #[cfg(test)]
