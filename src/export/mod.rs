@@ -3,6 +3,7 @@
 //! moves it into place only when everything is written, replacing only what povsim made
 //! ([`folder`] tells what is at a path).
 
+pub mod codebook;
 pub mod durable;
 pub mod folder;
 pub mod manifest;

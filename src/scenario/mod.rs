@@ -31,6 +31,7 @@ mod merge;
 mod overrides;
 mod problem;
 mod provenance;
+pub mod removed;
 mod resolve;
 mod schema;
 mod text;

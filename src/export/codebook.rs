@@ -1,0 +1,22 @@
+//! The codebook: every column povsim writes, with its unit and definition, in one place.
+//!
+//! `povsim run` writes it beside the CSVs as `codebook.csv`, and a test checks that every
+//! column of every table povsim writes has an entry here.
+
+/// One documented column of one output table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The table's file name, e.g. `"annual.csv"`.
+    pub file: &'static str,
+    /// The column's header exactly as written.
+    pub name: &'static str,
+    /// Unit, e.g. `"households"`, `"yuan per person-year"`, `"share (0-1)"`, `"year"`.
+    pub unit: &'static str,
+    /// What the column measures, in one sentence.
+    pub definition: &'static str,
+}
+
+/// Every column povsim writes. Add one entry per new output column (tables in any order).
+pub const CODEBOOK: &[Column] = &[
+    // Column { file: "annual.csv", name: "year", unit: "year", definition: "Calendar year." },
+];
