@@ -128,6 +128,12 @@ impl Walk<'_, '_> {
     }
 
     fn unknown_key_message(&self, parent: &KeyPath, child: &KeyPath, defaults: &Table) -> String {
+        if let Some(gone) = super::removed::removed(&child.to_string()) {
+            return format!(
+                "`{child}` was removed in model v2: {}; delete it from the scenario",
+                gone.replaced_by
+            );
+        }
         let allowed = self.schema.allowed_keys(parent, defaults).join(", ");
         match (parent.is_root(), allowed.is_empty()) {
             (true, _) => format!("unknown key `{child}`; allowed top-level keys: {allowed}"),
