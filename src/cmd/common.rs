@@ -182,6 +182,10 @@ pub fn write_scenario_results(
     dir.write(&format!("{prefix}timeseries.csv"), &timeseries_csv(runs)?)?;
     dir.write(&format!("{prefix}annual.csv"), &annual_csv(runs)?)?;
     dir.write(&format!("{prefix}summary.json"), &to_json(summary)?)?;
+    dir.write(
+        &format!("{prefix}codebook.csv"),
+        &crate::export::codebook::codebook_csv()?,
+    )?;
     let resolved = scenario::to_toml(params).context("cannot write the resolved scenario")?;
     dir.write(&format!("{prefix}scenario.toml"), resolved.as_bytes())?;
     let charts = crate::plot::run_charts(&RunChartData::from_runs(&scenario.chart_label(), runs))?;

@@ -4,7 +4,7 @@
 //! column of every table povsim writes has an entry here.
 
 /// One documented column of one output table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Column {
     /// The table's file name, e.g. `"annual.csv"`.
     pub file: &'static str,
@@ -20,3 +20,13 @@ pub struct Column {
 pub const CODEBOOK: &[Column] = &[
     // Column { file: "annual.csv", name: "year", unit: "year", definition: "Calendar year." },
 ];
+
+/// `codebook.csv`: the whole codebook (`file, name, unit, definition`), in the order above.
+pub fn codebook_csv() -> anyhow::Result<Vec<u8>> {
+    super::tables::to_csv(CODEBOOK.iter())
+}
+
+/// The entry for column `name` of table `file`, if documented.
+pub fn entry(file: &str, name: &str) -> Option<&'static Column> {
+    CODEBOOK.iter().find(|c| c.file == file && c.name == name)
+}
