@@ -42,12 +42,11 @@ fn household_step(c: &mut Criterion) {
                 (
                     village.households.clone(),
                     stream(1, 0, 0, Purpose::Households),
-                    vec![0u32; 12],
                 )
             },
-            |(hh, rng, loss)| {
+            |(hh, rng)| {
                 let mut tally = HouseholdTally::default();
-                step_households(hh, &ctx, rng, &mut tally, loss);
+                step_households(hh, &ctx, rng, &mut tally);
                 tally
             },
             BatchSize::SmallInput,

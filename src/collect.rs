@@ -161,6 +161,11 @@ pub struct VillageYearRow {
     pub funds_held: f64,
     /// Collective income this year, yuan.
     pub collective_income: f64,
+    /// Year the village exited (registered below 2% of registered-ever, 3% if remote), if it
+    /// has by this year.
+    pub village_exit_year: Option<u32>,
+    /// Year the village's county exited (all its villages had), if it has by this year.
+    pub county_exit_year: Option<u32>,
 }
 
 /// One row of `annual.csv`. Rates with a zero denominator are empty (NA).
@@ -239,6 +244,38 @@ pub struct YearRow {
     pub recalls: u64,
     /// Households relocated.
     pub relocated: u64,
+    /// Exits planned by the counties this year (MODEL.md 0.3).
+    pub planned_exits: u64,
+    /// Registered households whose assessed income met the unbent standard.
+    pub qualified_exits: u64,
+    /// Exits reversed by third-party checks (not counted in `exits`).
+    pub exits_reversed: u64,
+    /// Exits carried by work income (farming, migrant remittances, other income).
+    pub exits_work: u64,
+    /// Exits carried by industry dividends or a local industry job.
+    pub exits_industry: u64,
+    /// Exits carried by a public-welfare job.
+    pub exits_public_job: u64,
+    /// Exits carried by dibao (the bottom line).
+    pub exits_dibao: u64,
+    /// Exits of relocated households.
+    pub exits_relocation: u64,
+    /// Numbers-only exits (by the quota under pressure, not by income).
+    pub exits_numbers_only: u64,
+    /// Relapses whose household's true calendar income did not fall from last year's.
+    pub relapses_no_income_fall: u64,
+    /// Of those, true income per capita at least last year's line but below this year's.
+    pub relapses_no_fall_line_step: u64,
+    /// Of those, the rest (measurement noise).
+    pub relapses_no_fall_noise: u64,
+    /// relapses_no_income_fall / relapses.
+    pub relapse_no_fall_share: Option<f64>,
+    /// Diagnostic: monthly crossings below the line by exited households (v1's relapse rule).
+    pub monthly_crossings: u64,
+    /// Villages that have exited (stock on 31 December).
+    pub villages_exited: u64,
+    /// Counties that have exited (stock on 31 December).
+    pub counties_exited: u64,
 }
 
 /// Ratio, or `None` when the denominator is zero.

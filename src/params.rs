@@ -498,6 +498,27 @@ pub enum ExitRule {
     Strict,
 }
 
+/// How a county plans its exits each year (MODEL.md section 0.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitPlan {
+    /// The remaining register spread evenly over the years left to the deadline.
+    Even,
+    /// No plan: no shortfall, no bending of the bar, no numbers-only exits.
+    None,
+}
+
+/// Which year's line a household's assessed income must exceed to exit (MODEL.md section 0.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitStandard {
+    /// The next year's line ("stably above" the line), except dibao households whose standard
+    /// covers the current line (they face the current line).
+    Forward,
+    /// This year's line (model v1).
+    Current,
+}
+
 /// Exit rules, monitoring, post-exit support, relocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -529,6 +550,28 @@ pub struct PolicyParams {
     pub monitoring_flag_rate: f64,
     /// Probability that a flagged household's support prevents its relapse.
     pub monitoring_success: f64,
+    /// County exit plans: `even` (the remaining register over the years left) or `none`.
+    pub exit_plan: ExitPlan,
+    /// Exit standard: `forward` (next year's line) or `current` (this year's line, v1).
+    pub exit_standard: ExitStandard,
+    /// Share of the shortfall left after the bent bar that numbers-only exits fill (standard
+    /// rules only), [0, 1].
+    pub numbers_only_share: f64,
+    /// First year of third-party checks of the year's exits.
+    pub check_start_year: u32,
+    /// Share of the year's exits that third-party checks sample, [0, 1].
+    pub check_share: f64,
+    /// Probability that a check catches a sampled exit that fails it (standard rules).
+    pub check_catch: f64,
+    /// Probability that a check catches a sampled exit that fails it (strict rules).
+    pub check_catch_strict: f64,
+    /// A village exits when the registered share of its registered-ever households is below
+    /// this, [0, 1].
+    pub village_exit_incidence: f64,
+    /// The same threshold for remote villages (remoteness >= `remote_threshold`).
+    pub village_exit_incidence_remote: f64,
+    /// Villages at or above this remoteness are remote for the village-exit threshold, [0, 1].
+    pub remote_threshold: f64,
 }
 
 impl Default for PolicyParams {
@@ -547,6 +590,16 @@ impl Default for PolicyParams {
             monitoring_band: 1.2,
             monitoring_flag_rate: 0.6,
             monitoring_success: 0.7,
+            exit_plan: ExitPlan::Even,
+            exit_standard: ExitStandard::Forward,
+            numbers_only_share: 0.5,
+            check_start_year: 2016,
+            check_share: 0.1,
+            check_catch: 0.6,
+            check_catch_strict: 0.9,
+            village_exit_incidence: 0.02,
+            village_exit_incidence_remote: 0.03,
+            remote_threshold: 0.7,
         }
     }
 }
@@ -1351,6 +1404,22 @@ impl Params {
         );
         c.unit("policy.relocation_share", pol.relocation_share);
         c.unit("policy.relocation_remoteness", pol.relocation_remoteness);
+        c.unit("policy.numbers_only_share", pol.numbers_only_share);
+        c.count(
+            "policy.check_start_year",
+            pol.check_start_year.into(),
+            2000,
+            2100,
+        );
+        c.unit("policy.check_share", pol.check_share);
+        c.unit("policy.check_catch", pol.check_catch);
+        c.unit("policy.check_catch_strict", pol.check_catch_strict);
+        c.unit("policy.village_exit_incidence", pol.village_exit_incidence);
+        c.unit(
+            "policy.village_exit_incidence_remote",
+            pol.village_exit_incidence_remote,
+        );
+        c.unit("policy.remote_threshold", pol.remote_threshold);
         c.yuan("policy.relocation_cost", pol.relocation_cost);
         c.range("policy.monitoring_band", pol.monitoring_band, 1.0, 5.0);
         c.unit("policy.monitoring_flag_rate", pol.monitoring_flag_rate);

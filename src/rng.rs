@@ -38,6 +38,11 @@ pub enum Purpose {
     Relocation = 9,
     /// Sweep designs (Latin hypercube and Morris samples; village and replicate unused).
     SweepDesign = 10,
+    /// December exit assessment: measurement noise of every candidate, third-party checks
+    /// (MODEL.md section 0.3). Numbered apart from 11-30 so parallel v2 tracks do not collide.
+    Exits = 31,
+    /// December relapse and new-poverty assessment noise (MODEL.md section 0.4).
+    Relapse = 32,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::collect::{
     ratio, IncomeHistogram, MonthRow, MonthTotals, VillageMonthSummary, VillageYearRow, YearRow,
 };
+use crate::model::exits::{county_exit_decision, plan_exits, update_county_exits, ExitRoute};
 use crate::model::schedule::{funding_index, poverty_line, Calendar};
 use crate::model::village::{Village, YearEndCounts};
 use crate::model::world::{step_counties, County};
@@ -241,6 +242,15 @@ impl Simulation {
         // The county shocks of the block are drawn first, in the same order as month by
         // month, and each village logs what it contributes to each month's totals. The totals
         // are then reduced month by month in village order.
+        if start % 12 == 0 {
+            // January: each county plans this year's exits from its register (MODEL.md 0.3).
+            plan_exits(
+                &mut self.villages,
+                &mut self.counties,
+                params,
+                calendar.year(start),
+            );
+        }
         let mut county_months = Vec::with_capacity(block as usize);
         for k in 0..block {
             step_counties(&mut self.counties, params, start + k, &mut self.world);
@@ -255,12 +265,24 @@ impl Simulation {
                     let county = &county_months[k as usize][v.county as usize];
                     v.step_month(params, t, calendar, county);
                     if calendar.is_year_end(t) {
-                        v.step_year(params, t, calendar);
+                        v.close_year_before_exits(params, t, calendar);
                     }
                     log[k as usize] = VillageMonthSummary::of(v);
                 }
             });
-        if calendar.is_year_end(start + block - 1) {
+        let last = start + block - 1;
+        if calendar.is_year_end(last) {
+            // The exit decision is the county's (its plan spans villages): sequential, in
+            // county and village order, between two parallel village phases.
+            county_exit_decision(&mut self.villages, &mut self.counties, params);
+            self.villages
+                .par_iter_mut()
+                .zip(self.logs.par_iter_mut())
+                .for_each(|(v, log)| {
+                    v.close_year_after_exits(params, last, calendar);
+                    log[(block - 1) as usize] = VillageMonthSummary::of(v);
+                });
+            update_county_exits(&mut self.villages, &mut self.counties, calendar.year(last));
             assess_cadres(&mut self.villages, params, self.counties.len());
         }
         for k in 0..block {
@@ -309,7 +331,7 @@ impl Simulation {
                 .collect();
             let year = calendar.year(t);
             if let Some(slot) = self.years.get_mut((t / 12) as usize) {
-                *slot = year_row(self.replicate, year, villages, &counts, cum);
+                *slot = year_row(self.replicate, year, villages, &counts, cum, &self.counties);
             }
             if self.options.per_village {
                 let replicate = self.replicate;
@@ -317,7 +339,7 @@ impl Simulation {
                     villages
                         .iter()
                         .zip(&counts)
-                        .map(|(v, c)| village_row(replicate, year, v, c)),
+                        .map(|(v, c)| village_row(replicate, year, v, c, &self.counties)),
                 );
             }
             allocate_budget(villages, params, calendar.year(t) + 1, self.counties.len());
@@ -467,6 +489,7 @@ fn year_row(
     villages: &[Village],
     counts: &[YearEndCounts],
     cum: &Cumulative,
+    counties: &[County],
 ) -> YearSums {
     let mut registered_start = 0u64;
     let mut exited_stock_start = 0u64;
@@ -486,8 +509,24 @@ fn year_row(
     let mut truly_poor_end = 0u64;
     let mut registered_ill = 0u64;
     let mut registered_income = 0.0f64;
+    let mut planned_exits = 0u64;
+    let mut qualified_exits = 0u64;
+    let mut exits_reversed = 0u64;
+    let mut by_route = [0u64; 6];
+    let mut no_fall_line_step = 0u64;
+    let mut no_fall_noise = 0u64;
+    let mut monthly_crossings = 0u64;
     for v in villages {
         let y = &v.year;
+        planned_exits += u64::from(y.planned_exits);
+        qualified_exits += u64::from(y.qualified_exits);
+        exits_reversed += u64::from(y.exits_reversed);
+        for (sum, n) in by_route.iter_mut().zip(y.exits_by_route) {
+            *sum += u64::from(n);
+        }
+        no_fall_line_step += u64::from(y.relapses_no_fall_line_step);
+        no_fall_noise += u64::from(y.relapses_no_fall_noise);
+        monthly_crossings += u64::from(y.monthly_crossings);
         registered_start += u64::from(y.registered_start);
         exited_stock_start += u64::from(y.exited_stock_start);
         exits += u64::from(y.exits);
@@ -573,13 +612,38 @@ fn year_row(
             promotions: cum.year_promotions,
             recalls,
             relocated,
+            planned_exits,
+            qualified_exits,
+            exits_reversed,
+            exits_work: by_route[ExitRoute::Work.index()],
+            exits_industry: by_route[ExitRoute::Industry.index()],
+            exits_public_job: by_route[ExitRoute::PublicJob.index()],
+            exits_dibao: by_route[ExitRoute::Dibao.index()],
+            exits_relocation: by_route[ExitRoute::Relocation.index()],
+            exits_numbers_only: by_route[ExitRoute::NumbersOnly.index()],
+            relapses_no_income_fall: no_fall_line_step + no_fall_noise,
+            relapses_no_fall_line_step: no_fall_line_step,
+            relapses_no_fall_noise: no_fall_noise,
+            relapse_no_fall_share: ratio(
+                (no_fall_line_step + no_fall_noise) as f64,
+                relapses as f64,
+            ),
+            monthly_crossings,
+            villages_exited: villages.iter().filter(|v| v.exit_year.is_some()).count() as u64,
+            counties_exited: counties.iter().filter(|c| c.exit_year.is_some()).count() as u64,
         }),
         true_exits,
     }
 }
 
 /// One village's row at the end of a year.
-fn village_row(replicate: u32, year: u32, v: &Village, counts: &YearEndCounts) -> VillageYearRow {
+fn village_row(
+    replicate: u32,
+    year: u32,
+    v: &Village,
+    counts: &YearEndCounts,
+    counties: &[County],
+) -> VillageYearRow {
     use crate::model::industry::Stage;
     let hh = &v.households;
     let registered_end = v.registered_list.len() as u32;
@@ -616,6 +680,8 @@ fn village_row(replicate: u32, year: u32, v: &Village, counts: &YearEndCounts) -
         industries_failed: count(Stage::Failed),
         funds_held: v.money_held(),
         collective_income: v.collective_income,
+        village_exit_year: v.exit_year,
+        county_exit_year: counties.get(v.county as usize).and_then(|c| c.exit_year),
     }
 }
 

@@ -97,6 +97,12 @@ pub struct Households {
     pub income_by_month: [Vec<u16>; 12],
     /// Sum of the 12 months, yuan (kept exactly, updated in O(1) each month).
     pub income_sum: Vec<u32>,
+    /// Last December's `income_sum`: the previous calendar year's income, yuan per household
+    /// (the relapse line-step diagnostic compares this year's with it, MODEL.md section 0.4).
+    pub last_income: Vec<u32>,
+    /// Route of the household's last official exit ([`crate::model::exits::ExitRoute`] as
+    /// `u8`; 0 = never exited).
+    pub exit_route: Vec<u8>,
 }
 
 impl Households {
@@ -109,13 +115,16 @@ impl Households {
             assets: Vec::with_capacity(n),
             income_by_month: std::array::from_fn(|_| Vec::with_capacity(n)),
             income_sum: Vec::with_capacity(n),
+            last_income: Vec::with_capacity(n),
+            exit_route: Vec::with_capacity(n),
         }
     }
 
     /// Bytes of state per household (the struct-of-arrays fields), for memory reports.
     pub const BYTES_PER_HOUSEHOLD: usize = std::mem::size_of::<HouseholdState>()
         + 3 * 4 // skill, motivation, assets
-        + 24 + 4; // income history, sum
+        + 24 + 4 // income history, sum
+        + 4 + 1; // last year's income, exit route
 
     /// 12-month rolling income per capita, yuan per person-year (derived from the exact sum).
     #[inline]
@@ -227,6 +236,8 @@ impl Households {
                 month.push(0);
             }
             h.income_sum.push(0);
+            h.last_income.push(0);
+            h.exit_route.push(0);
         }
         h
     }
@@ -247,6 +258,7 @@ impl Households {
                 month[i] = income;
             }
             self.income_sum[i] = 12 * u32::from(income);
+            self.last_income[i] = self.income_sum[i];
             if self.income_pc(i) < ctx.line {
                 self.state[i].flags |= flag::BELOW_LINE;
             }
@@ -310,7 +322,7 @@ impl HouseholdState {
 /// assets this month; `within_support` is [`HouseholdState::within_support`], computed once by
 /// the caller.
 #[inline(always)]
-fn own_income(
+pub(crate) fn own_income(
     s: &HouseholdState,
     skill: f32,
     ctx: &MonthContext,
@@ -371,6 +383,7 @@ impl HouseholdTally {
         self.exited += other.exited;
         self.relapses += other.relapses;
         self.new_poor += other.new_poor;
+        self.crossings += other.crossings;
         self.illness_episodes += other.illness_episodes;
         self.migrants += other.migrants;
         self.dibao += other.dibao;
@@ -387,6 +400,7 @@ impl HouseholdTally {
         let mut fresh = HouseholdTally {
             relapses: self.relapses,
             new_poor: self.new_poor,
+            crossings: self.crossings,
             illness_episodes: self.illness_episodes,
             migrants: self.migrants,
             income_pc_sum: self.income_pc_sum,
@@ -623,10 +637,14 @@ pub struct HouseholdTally {
     pub exited_truly_poor: u32,
     /// Officially exited (stock).
     pub exited: u32,
-    /// Relapse events this month.
+    /// Relapse events this month (counted in December only, by the annual assessment of
+    /// MODEL.md section 0.4; the monthly step counts none).
     pub relapses: u32,
-    /// New-poverty events this month.
+    /// New-poverty events this month (December only, as `relapses`).
     pub new_poor: u32,
+    /// Diagnostic: exited households whose rolling income crossed below the line this month
+    /// (v1's monthly relapse rule, no episode gating; not a relapse count).
+    pub crossings: u32,
     /// Illness episodes starting this month.
     pub illness_episodes: u32,
     /// Migrants (persons).
@@ -644,14 +662,13 @@ pub struct HouseholdTally {
 }
 
 /// Advance every household one month: shocks, migration, income, rolling income, assets,
-/// relapse, new poverty and monitoring. `sustained_loss[y]` counts true exits of year index `y`
-/// that relapse within 24 months.
+/// monitoring, and the monthly line-crossing diagnostic. Relapse and new poverty are assessed
+/// annually in December ([`crate::model::relapse`]), not here.
 pub fn step_households(
     hh: &mut Households,
     ctx: &MonthContext,
     rng: &mut Stream,
     tally: &mut HouseholdTally,
-    sustained_loss: &mut [u32],
 ) {
     let slot = (ctx.t % 12) as usize;
     let Households {
@@ -661,6 +678,7 @@ pub fn step_households(
         assets,
         income_by_month,
         income_sum,
+        ..
     } = hh;
     let columns = Columns {
         state,
@@ -670,7 +688,7 @@ pub fn step_households(
         month_income: &mut income_by_month[slot],
         income_sum,
     };
-    step_columns(columns, ctx, rng, tally, sustained_loss);
+    step_columns(columns, ctx, rng, tally);
 }
 
 /// The columns one monthly step reads and writes, borrowed apart so that the compiler knows
@@ -693,7 +711,6 @@ fn step_columns(
     ctx: &MonthContext,
     rng: &mut Stream,
     tally: &mut HouseholdTally,
-    sustained_loss: &mut [u32],
 ) {
     let n = columns.state.len();
     // Equal lengths, stated once, so the loop below runs without bounds checks.
@@ -807,32 +824,8 @@ fn step_columns(
         let was_below = f & flag::BELOW_LINE != 0;
         let mut f = f;
         if f & flag::REGISTERED == 0 {
-            if f & flag::EXITED != 0 {
-                if below && !was_below && f & flag::IN_RELAPSE == 0 {
-                    acc.relapses += 1;
-                    f |= flag::IN_RELAPSE;
-                    s.relapsed_count = s.relapsed_count.saturating_add(1);
-                    let exit = u32::from(s.exit_month);
-                    if f & flag::TRUE_EXIT != 0 && t <= exit + 24 {
-                        // Counted once per exit: a second relapse of the same exit is not a
-                        // second lost sustained exit.
-                        f &= !flag::TRUE_EXIT;
-                        let year = (exit / 12) as usize;
-                        if let Some(loss) = sustained_loss.get_mut(year) {
-                            *loss += 1;
-                        }
-                    }
-                } else if !below {
-                    f &= !flag::IN_RELAPSE;
-                }
-            } else if f & flag::EVER_REGISTERED == 0 {
-                if below && !was_below && f & flag::NEW_POOR_EPISODE == 0 {
-                    acc.new_poor += 1;
-                    f |= flag::NEW_POOR_EPISODE;
-                } else if !below {
-                    f &= !flag::NEW_POOR_EPISODE;
-                }
-            }
+            // Diagnostic only: relapse is assessed on the calendar year in December.
+            acc.crossings += u32::from(f & flag::EXITED != 0 && below && !was_below);
             if ctx.monitoring && f & flag::MONITORED == 0 {
                 let watched = pc < ctx.monitoring_threshold || shocked;
                 if watched && rng.random::<f32>() < ctx.flag_probability {

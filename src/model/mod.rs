@@ -5,11 +5,16 @@
 //! - [`industry`]: village projects from launch to production or failure;
 //! - [`village`]: one village's monthly and annual steps;
 //! - [`world`]: county prices and disasters shared by villages;
-//! - [`schedule`]: the calendar and year-indexed policy series.
+//! - [`schedule`]: the calendar and year-indexed policy series;
+//! - [`exits`]: county exit plans, the December exit assessment, checks, routes, village and
+//!   county exit (MODEL.md 0.3);
+//! - [`relapse`]: annual relapse and new poverty, the line-step diagnostic (MODEL.md 0.4).
 
 pub mod cadre;
+pub mod exits;
 pub mod household;
 pub mod industry;
+pub mod relapse;
 pub mod schedule;
 pub mod village;
 pub mod world;

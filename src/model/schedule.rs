@@ -1,7 +1,8 @@
-//! Calendar and year-indexed policy series: poverty line, dibao standard, funding index,
-//! deadline pressure. Pure functions of the parameters and the month.
+//! Calendar and year-indexed policy series: poverty line, dibao standard, funding index. Pure
+//! functions of the parameters and the month. (v1's time-only deadline pressure is gone: the
+//! pressure is now the county's shortfall against its exit plan, [`super::exits`].)
 
-use crate::params::{EconomyParams, FundingParams, PolicyParams};
+use crate::params::{EconomyParams, FundingParams};
 
 /// Index of a simulated month, 0 = January of the start year.
 pub type Month = u32;
@@ -85,17 +86,6 @@ pub fn funding_index(funding: &FundingParams, year: u32) -> f64 {
     indexed_series(&funding.schedule, funding.schedule_start_year, year, 0.0)
 }
 
-/// Deadline pressure in [0, 1]: rises linearly from 0 to 1 over the three years before the
-/// deadline year, stays 1 through the deadline year, and is 0 afterwards.
-pub fn pressure(policy: &PolicyParams, fractional_year: f64) -> f64 {
-    let deadline = f64::from(policy.deadline_year);
-    if fractional_year >= deadline + 1.0 {
-        0.0
-    } else {
-        ((fractional_year - (deadline - 3.0)) / 3.0).clamp(0.0, 1.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,15 +104,6 @@ mod tests {
         let e = EconomyParams::default();
         assert!(dibao_standard(&e, 2014) < poverty_line(&e, 2014));
         assert!(dibao_standard(&e, 2017) > poverty_line(&e, 2017));
-    }
-
-    #[test]
-    fn pressure_rises_to_one_at_the_deadline_and_drops_after() {
-        let p = PolicyParams::default();
-        assert_eq!(pressure(&p, 2016.5), 0.0);
-        assert!((pressure(&p, 2018.5) - 0.5).abs() < 1e-9);
-        assert_eq!(pressure(&p, 2020.5), 1.0);
-        assert_eq!(pressure(&p, 2021.0), 0.0);
     }
 
     #[test]

@@ -3,12 +3,12 @@
 //! parallel and give the same result in any order.
 
 use rand::Rng;
-use rand_distr::{Beta, Distribution, Normal, StandardNormal};
+use rand_distr::{Beta, Distribution, Normal};
 
 use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
 use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{feasibility, Event, Industry, Stage};
-use super::schedule::{dibao_standard, poverty_line, pressure, Calendar, SERIES_START_YEAR};
+use super::schedule::{dibao_standard, poverty_line, Calendar, SERIES_START_YEAR};
 use super::world::County;
 use crate::params::{Assignment, Background, ExitRule, IndustryKind, Params};
 use crate::rng::{stream, Purpose, Stream};
@@ -28,6 +28,10 @@ pub struct VillageStreams {
     pub support: Stream,
     /// Relocation choices.
     pub relocation: Stream,
+    /// December exit assessment: candidates' noise, third-party checks (MODEL.md 0.3).
+    pub exits: Stream,
+    /// December relapse and new-poverty assessment (MODEL.md 0.4).
+    pub relapse: Stream,
 }
 
 /// Flows and stocks of one village in the current month.
@@ -82,6 +86,21 @@ pub struct YearStats {
     pub relocated: u32,
     /// Cadres recalled after a poor assessment.
     pub recalls: u32,
+    /// This village's share of its county's exit plan for the year (MODEL.md 0.3).
+    pub planned_exits: u32,
+    /// Registered households whose assessed income met the unbent standard in December.
+    pub qualified_exits: u32,
+    /// Exits reversed by third-party checks this year (not counted in `exits`).
+    pub exits_reversed: u32,
+    /// Official exits by route, in [`crate::model::exits::ExitRoute::ALL`] order.
+    pub exits_by_route: [u32; 6],
+    /// Relapses whose true income did not fall, with true income between last year's line
+    /// and this year's (the line step, R10).
+    pub relapses_no_fall_line_step: u32,
+    /// Relapses whose true income did not fall, otherwise (measurement noise, R10).
+    pub relapses_no_fall_noise: u32,
+    /// Diagnostic: monthly crossings below the line by exited households (v1's relapse rule).
+    pub monthly_crossings: u32,
 }
 
 /// One poor village.
@@ -135,6 +154,25 @@ pub struct Village {
     pub year: YearStats,
     /// True exits of year index y that relapsed within 24 months.
     pub sustained_loss: Vec<u32>,
+    /// This year's share of the county's exit plan, set in January by
+    /// [`crate::model::exits::plan_exits`].
+    pub exit_plan: u32,
+    /// The county's shortfall share at the last exit assessment, [0, 1]: what replaced v1's
+    /// time-only deadline pressure (also the "rush" of project launches).
+    pub shortfall_share: f64,
+    /// The bar of this December's exits, as a share of each household's standard.
+    pub exit_bar: f64,
+    /// Numbers-only exits this December (the village's part of the county quota).
+    pub numbers_only_quota: u32,
+    /// Scratch: (assessed income / standard, household) of this December's exit candidates,
+    /// by descending ratio.
+    pub exit_candidates: Vec<(f32, u32)>,
+    /// December's month context, for the income composition of exit routes.
+    pub exit_context: MonthContext,
+    /// Year the village exited (registered below 2% of registered-ever, 3% if remote).
+    pub exit_year: Option<u32>,
+    /// Whether the village's county has exited (set in December; labour halves monitoring).
+    pub county_exited: bool,
 }
 
 /// Identification error rates for one annual process.
@@ -251,6 +289,8 @@ impl Village {
             assessment: stream(seed, replicate, id, Purpose::Assessment),
             support: stream(seed, replicate, id, Purpose::Support),
             relocation: stream(seed, replicate, id, Purpose::Relocation),
+            exits: stream(seed, replicate, id, Purpose::Exits),
+            relapse: stream(seed, replicate, id, Purpose::Relapse),
         };
         let years = (params.simulation.months as usize).div_ceil(12);
         let mut village = Village {
@@ -278,10 +318,19 @@ impl Village {
             month: MonthStats::default(),
             year: YearStats::default(),
             sustained_loss: vec![0; years],
+            exit_plan: 0,
+            shortfall_share: 0.0,
+            exit_bar: 1.0,
+            numbers_only_quota: 0,
+            exit_candidates: Vec::with_capacity(n),
+            exit_context: MonthContext::default(),
+            exit_year: None,
+            county_exited: false,
         };
         let ctx = village.month_context(params, 0, calendar, &County::new());
         village.households.settle_initial_income(&ctx, &mut hh_rng);
         village.identify(params, 0, calendar, true);
+        village.mark_missed_poor(ctx.line);
         village.rebuild_registered_list();
         village.year.registered_start = village.registered_list.len() as u32;
         village
@@ -463,7 +512,7 @@ impl Village {
         }
         self.step_organisation(params);
         self.step_infrastructure(params);
-        self.step_industry_launch(params, calendar.fractional_year(t));
+        self.step_industry_launch(params);
         self.step_contacts(params);
         let market = self.step_industries(params, county);
 
@@ -479,14 +528,15 @@ impl Village {
             &ctx,
             &mut self.streams.households,
             &mut tally,
-            &mut self.sustained_loss,
         );
         self.dividend_recipients = tally.dividend_recipients;
         self.fund_balance -= tally.assistance_paid;
         self.month.funds_spent += tally.assistance_paid;
         self.month.tally = tally;
-        self.year.relapses += tally.relapses;
-        self.year.new_poor += tally.new_poor;
+        self.year.monthly_crossings += tally.crossings;
+        if calendar.is_year_end(t) {
+            self.exit_context = ctx;
+        }
     }
 
     fn start_year(&mut self) {
@@ -499,6 +549,7 @@ impl Village {
                         && hh.state[i].flags & flag::REGISTERED == 0
                 })
                 .count() as u32,
+            planned_exits: self.exit_plan,
             ..YearStats::default()
         };
         self.collective_income = 0.0;
@@ -578,7 +629,7 @@ impl Village {
         self.month.funds_spent += spend;
     }
 
-    fn step_industry_launch(&mut self, params: &Params, fractional_year: f64) {
+    fn step_industry_launch(&mut self, params: &Params) {
         let effort = self.channel_effort[Channel::Industry as usize];
         let Some(cadre) = &self.cadre else { return };
         let rng = &mut self.streams.industries;
@@ -619,7 +670,7 @@ impl Village {
         let feas = feasibility(
             cadre.working_knowledge(params),
             cadre.experience_factor(),
-            pressure(&params.policy, fractional_year),
+            self.shortfall_share,
             cadre.months_in_post <= 6,
             bonus,
         );
@@ -785,18 +836,7 @@ impl Village {
     fn identify(&mut self, params: &Params, t: u32, calendar: Calendar, first_year: bool) {
         let year = calendar.year(t);
         let line = poverty_line(&params.economy, year) as f32;
-        let knowledge = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.working_knowledge(params));
-        let effort = self.channel_effort[Channel::Identification as usize];
-        let rates = error_rates(
-            params,
-            self.working_organisation(params),
-            knowledge,
-            effort,
-            first_year,
-        );
+        let rates = self.error_rates_now(params, first_year);
         let band = params.identification.near_poor_band as f32 * line;
         let rng = &mut self.streams.assessment;
         let hh = &mut self.households;
@@ -820,11 +860,10 @@ impl Village {
                 {
                     f |= flag::DIBAO;
                 }
-            } else if truly_poor {
+            } else if truly_poor && f & flag::EXITED == 0 {
+                // Exited households return through the annual relapse assessment
+                // (`assess_relapse`), not here.
                 if rng.random::<f64>() >= rates.exclusion {
-                    if f & flag::EXITED != 0 {
-                        self.year.re_registrations += 1;
-                    }
                     f |= flag::REGISTERED | flag::EVER_REGISTERED;
                     f &= !(flag::EXITED
                         | flag::IN_RELAPSE
@@ -842,70 +881,6 @@ impl Village {
                 hh.state[i].registered_month = t as u16;
             }
             hh.state[i].flags = f;
-        }
-    }
-
-    /// Exit assessment (annual): observed income against the (possibly bent) line, and the
-    /// three guarantees; strict rules demand 12 months above the margin and a third-party check.
-    fn assess_exits(&mut self, params: &Params, t: u32, calendar: Calendar) {
-        let year = calendar.year(t);
-        let line = poverty_line(&params.economy, year) as f32;
-        let id = &params.identification;
-        let strict = params.policy.exit_rule == ExitRule::Strict;
-        let bend = if strict {
-            0.0
-        } else {
-            pressure(&params.policy, calendar.fractional_year(t)) * params.policy.deadline_pressure
-        };
-        let bar = line * (1.0 - bend as f32);
-        let noise = if strict {
-            id.third_party_noise
-        } else {
-            id.measurement_noise
-        };
-        let margin = params.policy.strict_margin as f32;
-        let rng = &mut self.streams.assessment;
-        let hh = &mut self.households;
-        for i in 0..hh.len() {
-            let f = hh.state[i].flags;
-            if f & flag::REGISTERED == 0 || u32::from(hh.state[i].registered_month) >= t {
-                continue;
-            }
-            if f & flag::GUARANTEES != flag::GUARANTEES {
-                continue;
-            }
-            let mut conceal = (id.concealment * (1.0 - f64::from(hh.motivation[i]))) as f32;
-            if strict {
-                conceal *= 0.5;
-            }
-            let z: f64 = StandardNormal.sample(rng);
-            let measured = (1.0 - conceal) * (noise * z).exp() as f32;
-            let passes = if strict {
-                let size = f32::from(hh.state[i].size);
-                let worst = hh.worst_month(i);
-                f32::from(worst) * 12.0 / size * measured >= margin * line
-            } else {
-                hh.income_pc(i) * measured >= bar
-            };
-            if !passes {
-                continue;
-            }
-            let truly_poor = hh.truly_poor(i, line);
-            let mut f = f & !(flag::REGISTERED | flag::WRONGLY_REGISTERED | flag::IN_RELAPSE);
-            f |= flag::EXITED;
-            if truly_poor {
-                f &= !flag::TRUE_EXIT;
-                self.year.fake_exits += 1;
-            } else {
-                f |= flag::TRUE_EXIT;
-                self.year.true_exits += 1;
-            }
-            if hh.income_pc(i) < line {
-                f |= flag::BELOW_LINE;
-            }
-            hh.state[i].flags = f;
-            hh.state[i].exit_month = t as u16;
-            self.year.exits += 1;
         }
     }
 
@@ -952,17 +927,68 @@ impl Village {
         }
     }
 
-    /// The annual process (December, after the monthly step): identification and registration,
-    /// exit assessment, relocation, end of monitoring for recovered households, and the
-    /// cadre's assessment score.
+    /// This year's identification error rates, from the organisation the team works with,
+    /// the secretary's knowledge and this month's identification effort.
+    pub fn error_rates_now(&self, params: &Params, first_year: bool) -> ErrorRates {
+        let knowledge = self
+            .cadre
+            .as_ref()
+            .map_or(0.0, |c| c.working_knowledge(params));
+        let effort = self.channel_effort[Channel::Identification as usize];
+        error_rates(
+            params,
+            self.working_organisation(params),
+            knowledge,
+            effort,
+            first_year,
+        )
+    }
+
+    /// At initialisation: never-registered households below the line are the baseline's
+    /// missed poor, not new poverty; their episode is open, so only a later fall counts.
+    fn mark_missed_poor(&mut self, line: f32) {
+        let hh = &mut self.households;
+        for i in 0..hh.len() {
+            if hh.state[i].flags & flag::EVER_REGISTERED == 0 && hh.truly_poor(i, line) {
+                hh.state[i].flags |= flag::NEW_POOR_EPISODE;
+            }
+        }
+    }
+
+    /// The annual process of a village standing alone (December, after the monthly step):
+    /// [`Village::close_year_before_exits`], the exit decision of a county of this village
+    /// alone, then [`Village::close_year_after_exits`]. The simulation runs the phases itself,
+    /// with the county decision across villages in between (MODEL.md 0.3).
     pub fn step_year(&mut self, params: &Params, t: u32, calendar: Calendar) {
+        self.close_year_before_exits(params, t, calendar);
+        let mut county = County::new();
+        county.exit_plan = self.exit_plan;
+        super::exits::county_exit_decision(
+            std::slice::from_mut(self),
+            std::slice::from_mut(&mut county),
+            params,
+        );
+        self.close_year_after_exits(params, t, calendar);
+    }
+
+    /// December, part 1 (each village, in parallel): annual relapse and new poverty
+    /// (MODEL.md 0.4), then identification and registration, then the exit candidates.
+    pub fn close_year_before_exits(&mut self, params: &Params, t: u32, calendar: Calendar) {
+        self.assess_relapse(params, t, calendar);
         // The first year's register is the one built at initialisation ("building files and
         // cards"); re-checks and new registrations start the following year.
         // Exits are assessed from the programme's first year on.
         if t >= 12 {
             self.identify(params, t, calendar, false);
-            self.assess_exits(params, t, calendar);
         }
+        self.exit_candidates(params, t, calendar);
+    }
+
+    /// December, part 2 (each village, in parallel, after the county decision): exits,
+    /// relocation, end of monitoring for recovered households, the register, the village's
+    /// exit status and the cadre's assessment score.
+    pub fn close_year_after_exits(&mut self, params: &Params, t: u32, calendar: Calendar) {
+        self.apply_exits(params, t, calendar);
         self.relocate(params, calendar.year(t));
         let line = poverty_line(&params.economy, calendar.year(t)) as f32;
         let release = line * params.policy.monitoring_band as f32;
@@ -973,6 +999,7 @@ impl Village {
             }
         }
         self.rebuild_registered_list();
+        self.update_exit_status(params, t, calendar);
         self.month.tally.recount_stocks(&self.households, line);
         let exits = match params.policy.exit_rule {
             ExitRule::Standard => self.year.exits,

@@ -16,6 +16,12 @@ pub struct County {
     pub disaster_until: u32,
     /// Whether a disaster started this month.
     pub disaster_started: bool,
+    /// This year's exit plan, households (MODEL.md 0.3; 0 without a plan).
+    pub exit_plan: u32,
+    /// Shortfall of qualified exits against the plan at the last December, share of the plan.
+    pub shortfall_share: f64,
+    /// Year the county exited (all its villages had), if it has.
+    pub exit_year: Option<u32>,
 }
 
 impl County {
@@ -25,6 +31,9 @@ impl County {
             log_price: [0.0; 5],
             disaster_until: 0,
             disaster_started: false,
+            exit_plan: 0,
+            shortfall_share: 0.0,
+            exit_year: None,
         }
     }
 
