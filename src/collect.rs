@@ -276,6 +276,19 @@ pub struct YearRow {
     pub villages_exited: u64,
     /// Counties that have exited (stock on 31 December).
     pub counties_exited: u64,
+    /// Households monitored this year as "unstable": exited, rolling income below
+    /// `policy.monitoring_band` x the line at the last December (MODEL.md section 0.5).
+    pub monitored_unstable: u64,
+    /// Households monitored this year as "marginal": never registered, below the band.
+    pub monitored_marginal: u64,
+    /// Households monitored this year after a "sudden hardship" (costly illness, disaster).
+    pub monitored_hardship: u64,
+    /// Monitoring visits this year.
+    pub monitoring_visits: u64,
+    /// Paid at monitoring visits this year (temporary assistance, training, placement), yuan.
+    pub monitoring_spent: f64,
+    /// Labourers who left working age this year (demography, MODEL.md section 0.2).
+    pub aged_out: u64,
 }
 
 /// Ratio, or `None` when the denominator is zero.

@@ -42,6 +42,10 @@ pub struct Params {
     pub channels: ChannelParams,
     /// Registration errors, measurement and concealment at the annual assessment.
     pub identification: IdentificationParams,
+    /// Ageing out of working age and new labourers (MODEL.md section 0.2).
+    pub demography: DemographyParams,
+    /// Monitoring of households at risk as a costed service of visits (MODEL.md section 0.5).
+    pub monitoring: MonitoringParams,
 }
 
 impl Params {
@@ -80,6 +84,8 @@ impl Default for Params {
             industries: IndustryTable::default(),
             channels: ChannelParams::default(),
             identification: IdentificationParams::default(),
+            demography: DemographyParams::default(),
+            monitoring: MonitoringParams::default(),
         }
     }
 }
@@ -544,12 +550,9 @@ pub struct PolicyParams {
     pub relocation_remoteness: f64,
     /// Relocation cost, yuan per household, from the county's earmarked budget.
     pub relocation_cost: f64,
-    /// Households below this multiple of the line are watched by monitoring.
+    /// Exited and never-registered households whose rolling income per capita is below this
+    /// multiple of the line are monitored ("unstable" and "marginal", MODEL.md section 0.5).
     pub monitoring_band: f64,
-    /// Probability per month of flagging a watched household, per unit of effective effort.
-    pub monitoring_flag_rate: f64,
-    /// Probability that a flagged household's support prevents its relapse.
-    pub monitoring_success: f64,
     /// County exit plans: `even` (the remaining register over the years left) or `none`.
     pub exit_plan: ExitPlan,
     /// Exit standard: `forward` (next year's line) or `current` (this year's line, v1).
@@ -572,6 +575,10 @@ pub struct PolicyParams {
     pub village_exit_incidence_remote: f64,
     /// Villages at or above this remoteness are remote for the village-exit threshold, [0, 1].
     pub remote_threshold: f64,
+    /// Multiplier on the monthly visit probability once the village's county has exited
+    /// (MODEL.md section 0.3: effort halves after county exit; 1 keeps monitoring at full
+    /// strength, 0 stops visits).
+    pub monitoring_after_exit: f64,
 }
 
 impl Default for PolicyParams {
@@ -587,9 +594,6 @@ impl Default for PolicyParams {
             relocation_share: 0.05,
             relocation_remoteness: 0.7,
             relocation_cost: 60_000.0,
-            monitoring_band: 1.2,
-            monitoring_flag_rate: 0.6,
-            monitoring_success: 0.7,
             exit_plan: ExitPlan::Even,
             exit_standard: ExitStandard::Forward,
             numbers_only_share: 0.5,
@@ -600,6 +604,8 @@ impl Default for PolicyParams {
             village_exit_incidence: 0.02,
             village_exit_incidence_remote: 0.03,
             remote_threshold: 0.7,
+            monitoring_band: 1.5,
+            monitoring_after_exit: 0.5,
         }
     }
 }
@@ -663,13 +669,13 @@ pub struct EconomyParams {
     /// Pensions, family support and land rents, yuan per person-year (rural basic pension
     /// about 840 yuan a year for the elderly in 2014).
     pub other_income: f64,
-    /// Monthly probability that an eligible labourer at home takes a migrant job.
-    pub migration_rate: f64,
-    /// Monthly probability that a migrant returns home (also sets the initial migrant share,
-    /// migration_rate / (migration_rate + return_rate), at equilibrium).
+    /// Monthly chance that a labourer at home with skill 1, motivation 0.5 and no pending job
+    /// placement takes a migrant job: the chance is `migration_base x skill^1.5 x (0.5 +
+    /// motivation) x (1 + placement)` (MODEL.md section 0.2, no threshold).
+    pub migration_base: f64,
+    /// Monthly hazard that a migrant job ends and the migrant returns home (also sets the
+    /// initial migrant share, chance / (chance + return_rate), at equilibrium).
     pub return_rate: f64,
-    /// Skill and motivation both above this make a labourer eligible to migrate.
-    pub migration_threshold: f64,
     /// Share of monthly income saved into assets.
     pub saving_rate: f64,
     /// Medical cost coverage without the enhanced insurance package.
@@ -686,10 +692,106 @@ pub struct EconomyParams {
     pub indexation: f64,
     /// Share of a producing industry's return paid as dividends to registered poor households.
     pub dividend_share: f64,
-    /// Nominal growth per year from 2014 of farm income, remittances, local wages and
-    /// `other_income` (rural incomes grew about 8-9% a year in current prices 2014-2020); costs
+    /// Nominal growth per year from 2014 of each income source (MODEL.md section 0.2); costs
     /// (illness, care, housing, relocation) are not indexed.
-    pub income_growth: f64,
+    pub growth: IncomeGrowth,
+    /// Fall in motivation per year of a household on dibao with an able labourer and no work
+    /// (dependency, MODEL.md section 0.2, seed 001), motivation points per year.
+    pub dependency_decay: f64,
+}
+
+/// Nominal growth per year of each income source from 2014 (MODEL.md section 0.2). The faster
+/// growth of poor households' incomes is not here: it comes from the programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IncomeGrowth {
+    /// Migrant wages (remittances), share per year (migrant workers' monthly income about
+    /// 2,860 yuan in 2014, 4,070 in 2020).
+    pub migrant: f64,
+    /// Farm income per labourer, share per year.
+    pub farm: f64,
+    /// Local industry wages, share per year.
+    pub local_wage: f64,
+    /// Pensions, family support and rents (`economy.other_income`), share per year.
+    pub other: f64,
+}
+
+impl Default for IncomeGrowth {
+    fn default() -> Self {
+        IncomeGrowth {
+            migrant: 0.065,
+            farm: 0.04,
+            local_wage: 0.06,
+            other: 0.04,
+        }
+    }
+}
+
+impl IncomeGrowth {
+    /// Growth factors `(migrant, farm, local_wage, other)` of `year` relative to 2014
+    /// (1 in 2014 and before).
+    pub fn factors(&self, year: u32) -> [f64; 4] {
+        let years = year.saturating_sub(SERIES_START_YEAR) as i32;
+        [self.migrant, self.farm, self.local_wage, self.other].map(|g| (1.0 + g).powi(years))
+    }
+}
+
+/// Ageing out of working age and new labourers, applied each December (MODEL.md section 0.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DemographyParams {
+    /// Chance per labourer per year of leaving working age (ageing, disability).
+    pub ageing_rate: f64,
+    /// Chance per year that a household with more members than labourers gains a labourer
+    /// (a child comes of working age).
+    pub labour_gain_rate: f64,
+}
+
+impl Default for DemographyParams {
+    fn default() -> Self {
+        DemographyParams {
+            ageing_rate: 0.03,
+            labour_gain_rate: 0.02,
+        }
+    }
+}
+
+/// Monitoring of households at risk of (re)entering poverty as visits that apply the
+/// household-support menu, paid from the village fund (MODEL.md section 0.5). It runs while
+/// `policy.monitoring` is on, from `policy.monitoring_start_year`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MonitoringParams {
+    /// Monthly visit probability of a monitored household with no outreach.
+    pub visit_base: f64,
+    /// Added monthly visit probability per unit of village outreach (share of registered
+    /// households contacted in the last 12 months); `visit_base + visit_outreach <= 1`.
+    pub visit_outreach: f64,
+    /// An illness episode whose out-of-pocket cost exceeds this share of the household's
+    /// annual income is a "sudden hardship".
+    pub hardship_share: f64,
+    /// Temporary assistance per household per calendar year at most, yuan.
+    pub assistance_max: f64,
+    /// Price of one skills-training course given at a visit, yuan.
+    pub training_cost: f64,
+    /// Price of one job placement (transport, referral) arranged at a visit, yuan.
+    pub placement_cost: f64,
+    /// A visit offers training when the household's skill is below this.
+    pub training_below_skill: f64,
+}
+
+impl Default for MonitoringParams {
+    fn default() -> Self {
+        MonitoringParams {
+            visit_base: 0.3,
+            visit_outreach: 0.7,
+            hardship_share: 0.5,
+            assistance_max: 2000.0,
+            training_cost: 1500.0,
+            placement_cost: 800.0,
+            training_below_skill: 0.5,
+        }
+    }
 }
 
 impl Default for EconomyParams {
@@ -699,9 +801,8 @@ impl Default for EconomyParams {
             migrant_remittance: 1000.0,
             local_wage: 1200.0,
             other_income: 500.0,
-            migration_rate: 0.02,
+            migration_base: 0.04,
             return_rate: 0.003,
-            migration_threshold: 0.3,
             saving_rate: 0.08,
             coverage_uninsured: 0.5,
             coverage_insured: 0.85,
@@ -710,7 +811,8 @@ impl Default for EconomyParams {
             dibao_standard: vec![2777.0, 3178.0, 3744.0, 4301.0, 4833.0, 5336.0, 5962.0],
             indexation: 0.03,
             dividend_share: 0.4,
-            income_growth: 0.07,
+            growth: IncomeGrowth::default(),
+            dependency_decay: 0.02,
         }
     }
 }
@@ -1422,8 +1524,20 @@ impl Params {
         c.unit("policy.remote_threshold", pol.remote_threshold);
         c.yuan("policy.relocation_cost", pol.relocation_cost);
         c.range("policy.monitoring_band", pol.monitoring_band, 1.0, 5.0);
-        c.unit("policy.monitoring_flag_rate", pol.monitoring_flag_rate);
-        c.unit("policy.monitoring_success", pol.monitoring_success);
+        c.unit("policy.monitoring_after_exit", pol.monitoring_after_exit);
+        let m = &self.monitoring;
+        c.unit("monitoring.visit_base", m.visit_base);
+        c.range(
+            "monitoring.visit_outreach",
+            m.visit_outreach,
+            0.0,
+            (1.0 - m.visit_base).clamp(0.0, 1.0),
+        );
+        c.range("monitoring.hardship_share", m.hardship_share, 0.0, 10.0);
+        c.yuan("monitoring.assistance_max", m.assistance_max);
+        c.yuan("monitoring.training_cost", m.training_cost);
+        c.yuan("monitoring.placement_cost", m.placement_cost);
+        c.unit("monitoring.training_below_skill", m.training_below_skill);
     }
 
     fn check_channels_and_identification(&self, c: &mut Checker) {
@@ -1506,9 +1620,9 @@ impl Params {
         c.yuan("economy.migrant_remittance", e.migrant_remittance);
         c.yuan("economy.local_wage", e.local_wage);
         c.yuan("economy.other_income", e.other_income);
-        c.unit("economy.migration_rate", e.migration_rate);
+        // Doubled by a placement and x1.5 for relocated households, the chance stays below 1.
+        c.range("economy.migration_base", e.migration_base, 0.0, 0.2);
         c.unit("economy.return_rate", e.return_rate);
-        c.unit("economy.migration_threshold", e.migration_threshold);
         c.unit("economy.saving_rate", e.saving_rate);
         c.unit("economy.coverage_uninsured", e.coverage_uninsured);
         c.unit("economy.coverage_insured", e.coverage_insured);
@@ -1529,7 +1643,15 @@ impl Params {
         }
         c.range("economy.indexation", e.indexation, -0.5, 0.5);
         c.unit("economy.dividend_share", e.dividend_share);
-        c.range("economy.income_growth", e.income_growth, -0.5, 0.5);
+        let g = &e.growth;
+        c.range("economy.growth.migrant", g.migrant, -0.5, 0.5);
+        c.range("economy.growth.farm", g.farm, -0.5, 0.5);
+        c.range("economy.growth.local_wage", g.local_wage, -0.5, 0.5);
+        c.range("economy.growth.other", g.other, -0.5, 0.5);
+        c.unit("economy.dependency_decay", e.dependency_decay);
+        let d = &self.demography;
+        c.unit("demography.ageing_rate", d.ageing_rate);
+        c.unit("demography.labour_gain_rate", d.labour_gain_rate);
     }
 
     fn check_industries(&self, c: &mut Checker) {
@@ -1697,11 +1819,10 @@ const CADRE_KEYS: [&str; 13] = [
 ];
 
 /// Keys of `[policy]` that only matter while monitoring is on.
-const MONITORING_KEYS: [&str; 4] = [
+const MONITORING_KEYS: [&str; 3] = [
     "monitoring_start_year",
     "monitoring_band",
-    "monitoring_flag_rate",
-    "monitoring_success",
+    "monitoring_after_exit",
 ];
 
 /// The scenario-file name of an industry kind.

@@ -43,6 +43,11 @@ pub enum Purpose {
     Exits = 31,
     /// December relapse and new-poverty assessment noise (MODEL.md section 0.4).
     Relapse = 32,
+    /// Ageing and new labourers in December (MODEL.md section 0.2). Numbered apart from the
+    /// other v2 tracks' additions so that merged branches do not collide.
+    Demography = 41,
+    /// Monitoring visits (MODEL.md section 0.5).
+    Monitoring = 42,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

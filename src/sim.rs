@@ -502,6 +502,7 @@ fn year_row(
     let mut removals = 0u64;
     let mut recalls = 0u64;
     let mut relocated = 0u64;
+    let mut labour_track = LabourYearSums::default();
     let mut missed = 0u64;
     let mut wrongly = 0u64;
     let mut inclusion_errors = 0u64;
@@ -538,6 +539,7 @@ fn year_row(
         removals += u64::from(y.removals);
         recalls += u64::from(y.recalls);
         relocated += u64::from(y.relocated);
+        labour_track.add(y);
     }
     let households: usize = villages.iter().map(|v| v.households.len()).sum();
     let histogram_chunks = (households / HOUSEHOLDS_PER_HISTOGRAM_CHUNK).clamp(1, HISTOGRAM_CHUNKS);
@@ -631,8 +633,37 @@ fn year_row(
             monthly_crossings,
             villages_exited: villages.iter().filter(|v| v.exit_year.is_some()).count() as u64,
             counties_exited: counties.iter().filter(|c| c.exit_year.is_some()).count() as u64,
+            monitored_unstable: labour_track.monitored_unstable,
+            monitored_marginal: labour_track.monitored_marginal,
+            monitored_hardship: labour_track.monitored_hardship,
+            monitoring_visits: labour_track.monitoring_visits,
+            monitoring_spent: labour_track.monitoring_spent,
+            aged_out: labour_track.aged_out,
         }),
         true_exits,
+    }
+}
+
+/// Sums over villages of the labour track's annual counts (monitoring and demography).
+#[derive(Debug, Default)]
+struct LabourYearSums {
+    monitored_unstable: u64,
+    monitored_marginal: u64,
+    monitored_hardship: u64,
+    monitoring_visits: u64,
+    monitoring_spent: f64,
+    aged_out: u64,
+}
+
+impl LabourYearSums {
+    fn add(&mut self, y: &crate::model::village::YearStats) {
+        self.monitored_unstable += u64::from(y.monitored_unstable);
+        self.monitored_marginal += u64::from(y.monitored_marginal);
+        self.monitored_hardship += u64::from(y.monitored_hardship);
+        self.monitoring_visits += u64::from(y.monitoring_visits);
+        self.monitoring_spent +=
+            y.monitoring_assistance + y.monitoring_training + y.monitoring_placement;
+        self.aged_out += u64::from(y.aged_out);
     }
 }
 

@@ -91,7 +91,10 @@ fn all_money_and_growth_at_their_maxima_together_give_finite_outputs() {
         .map(|(key, _, high)| set(&key, &high))
         .collect();
     for top in [
-        "economy.income_growth=0.5",
+        "economy.growth.migrant=0.5",
+        "economy.growth.farm=0.5",
+        "economy.growth.local_wage=0.5",
+        "economy.growth.other=0.5",
         "economy.indexation=0.5",
         "funding.schedule=[100, 100, 100, 100, 100, 100, 100]",
         "shocks.price_volatility=3",

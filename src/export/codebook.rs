@@ -19,6 +19,49 @@ pub struct Column {
 /// Every column povsim writes. Add one entry per new output column (tables in any order).
 pub const CODEBOOK: &[Column] = &[
     // Column { file: "annual.csv", name: "year", unit: "year", definition: "Calendar year." },
+    Column {
+        file: "annual.csv",
+        name: "monitored_unstable",
+        unit: "households",
+        definition: "Households monitored this year as unstable: exited, rolling income per \
+                     capita below policy.monitoring_band x the line at the last December \
+                     (MODEL.md 0.5).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "monitored_marginal",
+        unit: "households",
+        definition: "Households monitored this year as marginal: never registered, rolling \
+                     income per capita below policy.monitoring_band x the line at the last \
+                     December (MODEL.md 0.5).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "monitored_hardship",
+        unit: "households",
+        definition: "Households monitored this year after a sudden hardship: an illness costing \
+                     over monitoring.hardship_share of annual income, or a disaster while \
+                     farming (MODEL.md 0.5).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "monitoring_visits",
+        unit: "visits",
+        definition: "Monitoring visits to monitored households this year (MODEL.md 0.5).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "monitoring_spent",
+        unit: "yuan",
+        definition: "Paid from village funds at monitoring visits this year: temporary \
+                     assistance, training and job placement (MODEL.md 0.5).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "aged_out",
+        unit: "persons",
+        definition: "Labourers who left working age this year (demography, MODEL.md 0.2).",
+    },
 ];
 
 /// `codebook.csv`: the whole codebook (`file, name, unit, definition`), in the order above.

@@ -28,9 +28,11 @@ pub mod flag {
     pub const WRONGLY_REGISTERED: u16 = 1 << 6;
     /// Enrolled in the minimum living guarantee (dibao).
     pub const DIBAO: u16 = 1 << 7;
-    /// Flagged by relapse-prevention monitoring.
+    /// Monitored (any kind of [`super::monitored`] in the `monitored` column; kept in step with
+    /// it for the stock count and the enhanced medical package).
     pub const MONITORED: u16 = 1 << 8;
-    /// The flagged household's support works (drawn once at flagging).
+    /// Unused since model v2 (monitoring is visits, MODEL.md section 0.5, not a drawn success);
+    /// the bit is free for reuse.
     pub const SUPPORT_WORKS: u16 = 1 << 9;
     /// In a relapse episode (counted once until income recovers or re-registration).
     pub const IN_RELAPSE: u16 = 1 << 10;
@@ -46,6 +48,33 @@ pub mod flag {
     pub const TRUE_EXIT: u16 = 1 << 15;
     /// All three guarantees.
     pub const GUARANTEES: u16 = HOUSING_SAFE | MEDICAL_INSURED | SCHOOLING_OK;
+}
+
+/// Kinds of monitored household (bits of [`Households::monitored`], MODEL.md section 0.5).
+pub mod monitored {
+    /// Exited, rolling income below `policy.monitoring_band` x the line.
+    pub const UNSTABLE: u8 = 1 << 0;
+    /// Never registered, rolling income below `policy.monitoring_band` x the line.
+    pub const MARGINAL: u8 = 1 << 1;
+    /// Hit this year by an illness costing over `monitoring.hardship_share` of annual income,
+    /// or by a disaster (appended in the month it happens).
+    pub const HARDSHIP: u8 = 1 << 2;
+    /// Any of the three kinds: the household is visited.
+    pub const ANY: u8 = UNSTABLE | MARGINAL | HARDSHIP;
+    /// A hardship happened this calendar year (the December rebuild keeps such households as
+    /// `HARDSHIP`), whether or not monitoring was running.
+    pub const HIT_THIS_YEAR: u8 = 1 << 3;
+    /// Trained at a visit this calendar year (at most one course a year from monitoring).
+    pub const TRAINED_THIS_YEAR: u8 = 1 << 4;
+}
+
+/// Referrals made at monitoring visits (bits of [`Households::referral`]): the programmes'
+/// annual reviews read them (MODEL.md section 0.5).
+pub mod referral {
+    /// Referred to the dibao means test.
+    pub const DIBAO: u8 = 1 << 0;
+    /// Referred to a public-welfare (or ecological) job post.
+    pub const PUBLIC_JOB: u8 = 1 << 1;
 }
 
 /// Marker for "no month" in `u16` month fields.
@@ -103,6 +132,21 @@ pub struct Households {
     /// Route of the household's last official exit ([`crate::model::exits::ExitRoute`] as
     /// `u8`; 0 = never exited).
     pub exit_route: Vec<u8>,
+    /// 1 while a job-placement measure (transport, referral) is pending: it doubles the chance
+    /// of taking a migrant job, `x (1 + placement)`, and is cleared when one is taken
+    /// (MODEL.md section 0.2; set by household-support measures and monitoring visits).
+    pub placement: Vec<u8>,
+    /// Month index of the last contact by the secretary's team or the village committee
+    /// (household support, monitoring visits), or [`NEVER`]; read by [`crate::model::village::Village::outreach`].
+    pub last_contact: Vec<u16>,
+    /// Members who have left working age (aged or disabled), persons (MODEL.md section 0.2).
+    pub aged: Vec<u8>,
+    /// Monitoring kinds and this year's hardship and training marks, bits of [`monitored`].
+    pub monitored: Vec<u8>,
+    /// Referrals from monitoring visits, bits of [`referral`].
+    pub referral: Vec<u8>,
+    /// Temporary assistance paid by monitoring visits this calendar year, whole yuan.
+    pub assistance_year: Vec<u16>,
 }
 
 impl Households {
@@ -117,6 +161,12 @@ impl Households {
             income_sum: Vec::with_capacity(n),
             last_income: Vec::with_capacity(n),
             exit_route: Vec::with_capacity(n),
+            placement: Vec::with_capacity(n),
+            last_contact: Vec::with_capacity(n),
+            aged: Vec::with_capacity(n),
+            monitored: Vec::with_capacity(n),
+            referral: Vec::with_capacity(n),
+            assistance_year: Vec::with_capacity(n),
         }
     }
 
@@ -124,7 +174,8 @@ impl Households {
     pub const BYTES_PER_HOUSEHOLD: usize = std::mem::size_of::<HouseholdState>()
         + 3 * 4 // skill, motivation, assets
         + 24 + 4 // income history, sum
-        + 4 + 1; // last year's income, exit route
+        + 4 + 1 // last year's income, exit route
+        + 1 + 2 + 1 + 1 + 1 + 2; // placement, last contact, aged, monitored, referral, assistance
 
     /// 12-month rolling income per capita, yuan per person-year (derived from the exact sum).
     #[inline]
@@ -171,9 +222,8 @@ impl Households {
         let assets_dist =
             LogNormal::new(6000f64.ln(), 0.8).expect("constant lognormal parameters are valid");
         let economy = &params.economy;
-        let stay_share =
-            economy.return_rate / (economy.migration_rate + economy.return_rate).max(1e-12);
-        let threshold = economy.migration_threshold as f32;
+        let base = economy.migration_base as f32;
+        let return_rate = economy.return_rate as f32;
         const SIZE_WEIGHTS: [f64; 7] = [0.12, 0.22, 0.25, 0.22, 0.12, 0.05, 0.02];
         for _ in 0..n {
             let mut u: f64 = rng.random();
@@ -202,12 +252,13 @@ impl Households {
             let skill = skill_dist.sample(rng) as f32;
             let motivation = motivation_dist.sample(rng) as f32;
             let assets = assets_dist.sample(rng) as f32;
+            // Each labourer away with the equilibrium share of the smooth migration chance.
+            let chance = super::labour::migration_chance(base, skill, motivation, 0);
+            let stay_share = f64::from(return_rate / (chance + return_rate).max(1e-12));
             let mut migrants = 0u8;
-            if can_migrate(skill, motivation, threshold) {
-                for _ in 0..labour {
-                    if rng.random::<f64>() >= stay_share {
-                        migrants += 1;
-                    }
+            for _ in 0..labour {
+                if rng.random::<f64>() >= stay_share {
+                    migrants += 1;
                 }
             }
             let mut flags = if chronic { flag::CHRONIC } else { 0 };
@@ -238,6 +289,13 @@ impl Households {
             h.income_sum.push(0);
             h.last_income.push(0);
             h.exit_route.push(0);
+            h.placement.push(0);
+            h.last_contact.push(NEVER);
+            // Small households without an able labourer are the elderly.
+            h.aged.push(if labour == 0 && size <= 2 { size } else { 0 });
+            h.monitored.push(0);
+            h.referral.push(0);
+            h.assistance_year.push(0);
         }
         h
     }
@@ -519,12 +577,6 @@ fn enhanced_cover(flags: u16, within_support: bool) -> bool {
         && (flags & (flag::REGISTERED | flag::MONITORED) != 0 || within_support)
 }
 
-/// Whether a household can take migrant work: skill and motivation above `threshold`.
-#[inline(always)]
-fn can_migrate(skill: f32, motivation: f32, threshold: f32) -> bool {
-    skill > threshold && motivation > threshold
-}
-
 /// A month's household income as whole yuan in the history's range (0-65,535 a month).
 #[inline]
 pub fn whole_yuan(income: f32) -> u16 {
@@ -596,28 +648,22 @@ pub struct MonthContext {
     pub illness_rate: f64,
     /// Episodes per year with chronic illness.
     pub chronic_illness_rate: f64,
-    /// Monthly probability per eligible labourer at home of leaving to migrate.
-    pub migration_rate: f32,
+    /// Migration chance per month at skill 1, motivation 0.5, no placement
+    /// (`economy.migration_base`, see [`super::labour::migration_chance`]).
+    pub migration_base: f32,
     /// Multiplier on migration for relocated households.
     pub relocated_migration_boost: f32,
-    /// Monthly probability per migrant of returning.
+    /// Monthly hazard per migrant of the job ending (return home).
     pub return_rate: f32,
-    /// Skill and motivation threshold for migration.
-    pub migration_threshold: f32,
     /// Share of income saved.
     pub saving_rate: f32,
     /// Post-exit support duration in months.
     pub support_months: u32,
-    /// Whether relapse-prevention monitoring runs this month.
+    /// Whether monitoring runs this month (a hardship then makes a household monitored at once).
     pub monitoring: bool,
-    /// Monthly flag probability for a watched household.
-    pub flag_probability: f32,
-    /// Probability that a flagged household's support works.
-    pub monitoring_success: f32,
-    /// Households below this income per capita are watched, yuan per person-year.
-    pub monitoring_threshold: f32,
-    /// Money available for monitoring assistance this month, yuan.
-    pub assistance_budget: f64,
+    /// An illness whose out-of-pocket cost exceeds this share of the household's 12-month
+    /// income is a hardship (`monitoring.hardship_share`).
+    pub hardship_share: f32,
     /// Whether the village suffered a disaster this month (a shock for monitoring).
     pub disaster_now: bool,
     /// Share of migrants sent home this month by a macro shock (0 usually).
@@ -653,7 +699,7 @@ pub struct HouseholdTally {
     pub dibao: u32,
     /// Sum of rolling income per capita, yuan per person-year.
     pub income_pc_sum: f64,
-    /// Monitoring assistance paid, yuan.
+    /// Temporary assistance paid by monitoring visits, yuan.
     pub assistance_paid: f64,
     /// Dibao top-ups paid (from outside the village funds), yuan.
     pub dibao_paid: f64,
@@ -678,6 +724,8 @@ pub fn step_households(
         assets,
         income_by_month,
         income_sum,
+        placement,
+        monitored,
         ..
     } = hh;
     let columns = Columns {
@@ -687,6 +735,8 @@ pub fn step_households(
         assets,
         month_income: &mut income_by_month[slot],
         income_sum,
+        placement,
+        monitored,
     };
     step_columns(columns, ctx, rng, tally);
 }
@@ -702,6 +752,8 @@ struct Columns<'a> {
     /// This calendar month's slot of the income history (it holds the value of 12 months ago).
     month_income: &'a mut [u16],
     income_sum: &'a mut [u32],
+    placement: &'a mut [u8],
+    monitored: &'a mut [u8],
 }
 
 /// The monthly step over the columns, household by household.
@@ -720,10 +772,11 @@ fn step_columns(
     let assets = &mut columns.assets[..n];
     let month_income = &mut columns.month_income[..n];
     let income_sum = &mut columns.income_sum[..n];
+    let placement = &mut columns.placement[..n];
+    let monitored = &mut columns.monitored[..n];
     // Counters accumulate in a local (kept in registers), merged into `tally` at the end.
     let mut acc = HouseholdTally::default();
     let t = ctx.t;
-    let mut budget = ctx.assistance_budget;
     // Stock counts in packed lanes, unpacked every `StockTable::CAPACITY` households.
     let mut lanes = 0u128;
     let mut in_lanes = 0usize;
@@ -737,10 +790,9 @@ fn step_columns(
         let mut wealth = assets[i];
         let size = f32::from(s.size);
         // Illness: a waiting time, drawn again only when an episode happens.
-        let mut shocked = ctx.disaster_now;
+        let mut hardship = ctx.disaster_now && s.at_home() > 0;
         let mut out_of_pocket = 0.0f32;
         if u32::from(s.next_illness) == t {
-            shocked = true;
             acc.illness_episodes += 1;
             s.ill_until = (t + u32::from(ctx.illness_months)).min(u32::from(NEVER) - 1) as u16;
             let coverage = ctx.coverage(enhanced_cover(
@@ -748,6 +800,7 @@ fn step_columns(
                 s.within_support(t, ctx.support_months),
             ));
             let cost = ctx.illness_cost * (1.0 - coverage);
+            hardship |= cost > ctx.hardship_share * income_sum[i] as f32;
             let from_assets = cost.min(wealth.max(0.0));
             wealth -= from_assets;
             out_of_pocket = cost - from_assets;
@@ -758,29 +811,16 @@ fn step_columns(
             };
             s.next_illness = illness_wait(t, rate, rng);
         }
-        // Migration: one draw decides a departure or a return.
-        let home = s.at_home();
-        let migrants = s.migrants;
-        if home > 0 || migrants > 0 {
-            let u: f32 = rng.random();
-            let mut leave = 0.0;
-            if home > 0 && can_migrate(skill[i], motivation[i], ctx.migration_threshold) {
-                let boost = if s.flags & flag::RELOCATED != 0 {
-                    ctx.relocated_migration_boost
-                } else {
-                    1.0
-                };
-                leave = ctx.migration_rate * boost * f32::from(home);
-            }
-            let back = ctx.return_rate * f32::from(migrants) + ctx.macro_return_share;
-            if u < leave {
-                s.migrants += 1;
-            } else if migrants > 0 && u > 1.0 - back.min(1.0 - leave) {
-                s.migrants -= 1;
-                shocked = true;
-            }
-        }
+        // Migration: one draw decides a departure or a return (MODEL.md section 0.2).
+        super::labour::step_migration(s, &mut placement[i], skill[i], motivation[i], ctx, rng);
         acc.migrants += u32::from(s.migrants);
+        if hardship {
+            monitored[i] |= if ctx.monitoring {
+                monitored::HIT_THIS_YEAR | monitored::HARDSHIP
+            } else {
+                monitored::HIT_THIS_YEAR
+            };
+        }
 
         // Income.
         let within_support = s.within_support(t, ctx.support_months);
@@ -798,21 +838,8 @@ fn step_columns(
             wealth += income;
             income = 0.0;
         }
-        let mut this_month = whole_yuan(income);
-        let mut sum = income_sum[i] - u32::from(month_income[i]) + u32::from(this_month);
-        // Monitoring assistance: a flagged household whose support works is topped up so its
-        // rolling income stays at the line.
-        if f & flag::MONITORED != 0 && f & flag::SUPPORT_WORKS != 0 {
-            let needed = (ctx.line * size).ceil() - sum as f32;
-            if needed > 0.0 && budget >= f64::from(needed) {
-                let topped = whole_yuan(f32::from(this_month) + needed);
-                let pay = topped - this_month;
-                sum += u32::from(pay);
-                this_month = topped;
-                budget -= f64::from(pay);
-                acc.assistance_paid += f64::from(pay);
-            }
-        }
+        let this_month = whole_yuan(income);
+        let sum = income_sum[i] - u32::from(month_income[i]) + u32::from(this_month);
         month_income[i] = this_month;
         income_sum[i] = sum;
         assets[i] = wealth + ctx.saving_rate * f32::from(this_month);
@@ -826,15 +853,9 @@ fn step_columns(
         if f & flag::REGISTERED == 0 {
             // Diagnostic only: relapse is assessed on the calendar year in December.
             acc.crossings += u32::from(f & flag::EXITED != 0 && below && !was_below);
-            if ctx.monitoring && f & flag::MONITORED == 0 {
-                let watched = pc < ctx.monitoring_threshold || shocked;
-                if watched && rng.random::<f32>() < ctx.flag_probability {
-                    f |= flag::MONITORED;
-                    if rng.random::<f32>() < ctx.monitoring_success {
-                        f |= flag::SUPPORT_WORKS;
-                    }
-                }
-            }
+        }
+        if monitored[i] & monitored::ANY != 0 {
+            f |= flag::MONITORED;
         }
         if below {
             f |= flag::BELOW_LINE;

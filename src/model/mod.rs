@@ -1,6 +1,9 @@
 //! The First Secretary model: state and update functions, no I/O.
 //!
 //! - [`household`]: households as struct of arrays and their monthly step (the hot loop);
+//! - [`labour`]: migration and return (MODEL.md section 0.2);
+//! - [`demography`]: ageing, new labourers and dependency, annual (MODEL.md section 0.2);
+//! - [`monitoring`]: monitoring as visits, outreach (MODEL.md section 0.5);
 //! - [`cadre`]: secretaries, enthusiasm, knowledge, effort and its channels;
 //! - [`industry`]: village projects from launch to production or failure;
 //! - [`village`]: one village's monthly and annual steps;
@@ -11,9 +14,12 @@
 //! - [`relapse`]: annual relapse and new poverty, the line-step diagnostic (MODEL.md 0.4).
 
 pub mod cadre;
+pub mod demography;
 pub mod exits;
 pub mod household;
 pub mod industry;
+pub mod labour;
+pub mod monitoring;
 pub mod relapse;
 pub mod schedule;
 pub mod village;

@@ -8,7 +8,7 @@ use rand_distr::{Beta, Distribution, Normal};
 use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
 use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{feasibility, Event, Industry, Stage};
-use super::schedule::{dibao_standard, poverty_line, Calendar, SERIES_START_YEAR};
+use super::schedule::{dibao_standard, poverty_line, Calendar};
 use super::world::County;
 use crate::params::{Assignment, Background, ExitRule, IndustryKind, Params};
 use crate::rng::{stream, Purpose, Stream};
@@ -32,6 +32,10 @@ pub struct VillageStreams {
     pub exits: Stream,
     /// December relapse and new-poverty assessment (MODEL.md 0.4).
     pub relapse: Stream,
+    /// Ageing and new labourers (December).
+    pub demography: Stream,
+    /// Monitoring visits.
+    pub monitoring: Stream,
 }
 
 /// Flows and stocks of one village in the current month.
@@ -101,6 +105,22 @@ pub struct YearStats {
     pub relapses_no_fall_noise: u32,
     /// Diagnostic: monthly crossings below the line by exited households (v1's relapse rule).
     pub monthly_crossings: u32,
+    /// Labourers who left working age this year (demography).
+    pub aged_out: u32,
+    /// Households monitored this year as "unstable" (exited, below the band).
+    pub monitored_unstable: u32,
+    /// Households monitored this year as "marginal" (never registered, below the band).
+    pub monitored_marginal: u32,
+    /// Households monitored this year after a "sudden hardship".
+    pub monitored_hardship: u32,
+    /// Monitoring visits made this year.
+    pub monitoring_visits: u32,
+    /// Temporary assistance paid at monitoring visits this year, yuan (village fund).
+    pub monitoring_assistance: f64,
+    /// Training courses given at monitoring visits this year, yuan (village fund).
+    pub monitoring_training: f64,
+    /// Job placements arranged at monitoring visits this year, yuan (village fund).
+    pub monitoring_placement: f64,
 }
 
 /// One poor village.
@@ -291,6 +311,8 @@ impl Village {
             relocation: stream(seed, replicate, id, Purpose::Relocation),
             exits: stream(seed, replicate, id, Purpose::Exits),
             relapse: stream(seed, replicate, id, Purpose::Relapse),
+            demography: stream(seed, replicate, id, Purpose::Demography),
+            monitoring: stream(seed, replicate, id, Purpose::Monitoring),
         };
         let years = (params.simulation.months as usize).div_ceil(12);
         let mut village = Village {
@@ -446,25 +468,23 @@ impl Village {
         } else {
             1.0
         };
-        let monitoring = params.policy.monitoring && year >= params.policy.monitoring_start_year;
-        let effective = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.effective_effort(params));
+        let monitoring = Village::monitoring_runs(params, year);
         let line = poverty_line(e, year);
-        let growth = (1.0 + e.income_growth).powi(year as i32 - SERIES_START_YEAR as i32);
+        let [migrant_growth, farm_growth, wage_growth, other_growth] = e.growth.factors(year);
         MonthContext {
             t,
             line: line as f32,
             dibao_month: (dibao_standard(e, year) / 12.0) as f32,
             farm_per_labourer_month: (e.farm_per_labourer / 12.0
-                * growth
+                * farm_growth
                 * (0.7 + 0.6 * self.infrastructure)
                 * weather) as f32,
-            remittance: (e.migrant_remittance * growth * (1.0 - 0.3 * self.remoteness)) as f32,
-            remittance_relocated: (e.migrant_remittance * growth * (1.0 - 0.3 * 0.2)) as f32,
-            local_wage: (e.local_wage * growth) as f32,
-            other_income_pc: (e.other_income / 12.0 * growth) as f32,
+            remittance: (e.migrant_remittance * migrant_growth * (1.0 - 0.3 * self.remoteness))
+                as f32,
+            remittance_relocated: (e.migrant_remittance * migrant_growth * (1.0 - 0.3 * 0.2))
+                as f32,
+            local_wage: (e.local_wage * wage_growth) as f32,
+            other_income_pc: (e.other_income / 12.0 * other_growth) as f32,
             dividend_per_household: 0.0,
             coverage_uninsured: e.coverage_uninsured as f32,
             coverage_insured: e.coverage_insured as f32,
@@ -473,17 +493,13 @@ impl Village {
             illness_months: params.shocks.illness_months.min(600) as u16,
             illness_rate: params.shocks.illness_rate,
             chronic_illness_rate: params.shocks.chronic_illness_rate,
-            migration_rate: e.migration_rate as f32,
+            migration_base: e.migration_base as f32,
             relocated_migration_boost: 1.5,
             return_rate: e.return_rate as f32,
-            migration_threshold: e.migration_threshold as f32,
             saving_rate: e.saving_rate as f32,
             support_months: params.policy.post_exit_support_years.saturating_mul(12),
             monitoring,
-            flag_probability: (params.policy.monitoring_flag_rate * effective).min(1.0) as f32,
-            monitoring_success: params.policy.monitoring_success as f32,
-            monitoring_threshold: (line * params.policy.monitoring_band) as f32,
-            assistance_budget: 0.0,
+            hardship_share: params.monitoring.hardship_share as f32,
             disaster_now: county.disaster_started,
             macro_return_share: 0.0,
         }
@@ -513,12 +529,11 @@ impl Village {
         self.step_organisation(params);
         self.step_infrastructure(params);
         self.step_industry_launch(params);
-        self.step_contacts(params);
+        self.step_contacts(params, t);
         let market = self.step_industries(params, county);
 
         let mut ctx = self.month_context(params, t, calendar, county);
         ctx.dividend_per_household = (market / f64::from(self.dividend_recipients.max(1))) as f32;
-        ctx.assistance_budget = self.fund_balance.max(0.0);
         if params.shocks.macro_2020 && year == 2020 && calendar.month_of_year(t) == 2 {
             ctx.macro_return_share = params.shocks.macro_2020_return_share as f32;
         }
@@ -530,10 +545,11 @@ impl Village {
             &mut tally,
         );
         self.dividend_recipients = tally.dividend_recipients;
-        self.fund_balance -= tally.assistance_paid;
-        self.month.funds_spent += tally.assistance_paid;
         self.month.tally = tally;
         self.year.monthly_crossings += tally.crossings;
+        if ctx.monitoring {
+            self.visit_monitored(params, t, ctx.line);
+        }
         if calendar.is_year_end(t) {
             self.exit_context = ctx;
         }
@@ -680,7 +696,7 @@ impl Village {
         self.month.launches += 1;
     }
 
-    fn step_contacts(&mut self, params: &Params) {
+    fn step_contacts(&mut self, params: &Params, t: u32) {
         let Some(cadre) = &self.cadre else { return };
         if self.registered_list.is_empty() {
             return;
@@ -707,7 +723,9 @@ impl Village {
         if rng.random::<f64>() < expected.fract() {
             n += 1;
         }
-        let threshold = params.economy.migration_threshold as f32;
+        // v1's skill and motivation threshold for the fitting measure (the migration threshold
+        // it shared is gone in v2; the money track's diagnosis replaces this).
+        let threshold = 0.3f32;
         let ch = &params.channels;
         let hh = &mut self.households;
         for _ in 0..n {
@@ -716,6 +734,7 @@ impl Village {
                 continue;
             }
             self.month.contacts += 1;
+            hh.last_contact[i] = t.min(u32::from(super::household::NEVER) - 1) as u16;
             let fits = rng.random::<f64>() < knowledge * take_up;
             let measure = fitting_measure(hh, i, threshold);
             let cost = if measure == Measure::Housing {
@@ -747,10 +766,9 @@ impl Village {
                         (hh.skill[i] + (ch.training_gain * training_bonus) as f32).min(1.0);
                 }
                 Measure::JobPlacement => {
-                    // Employers take the more skilled first: placement succeeds with p = skill.
-                    if hh.at_home(i) > 0 && rng.random::<f32>() < hh.skill[i] {
-                        hh.state[i].migrants += 1;
-                    }
+                    // A pending placement doubles the migration chance until a job is taken
+                    // (MODEL.md section 0.2, `Households::placement`).
+                    hh.placement[i] = 1;
                 }
             }
         }
@@ -978,6 +996,9 @@ impl Village {
         // The first year's register is the one built at initialisation ("building files and
         // cards"); re-checks and new registrations start the following year.
         // Exits are assessed from the programme's first year on.
+        self.step_demography(params);
+        self.step_dependency(params);
+        self.enrol_dibao_referrals();
         if t >= 12 {
             self.identify(params, t, calendar, false);
         }
@@ -991,13 +1012,7 @@ impl Village {
         self.apply_exits(params, t, calendar);
         self.relocate(params, calendar.year(t));
         let line = poverty_line(&params.economy, calendar.year(t)) as f32;
-        let release = line * params.policy.monitoring_band as f32;
-        let hh = &mut self.households;
-        for i in 0..hh.len() {
-            if hh.state[i].flags & flag::MONITORED != 0 && hh.income_pc(i) >= release {
-                hh.state[i].flags &= !(flag::MONITORED | flag::SUPPORT_WORKS);
-            }
-        }
+        self.classify_monitored(params, t, calendar, line);
         self.rebuild_registered_list();
         self.update_exit_status(params, t, calendar);
         self.month.tally.recount_stocks(&self.households, line);

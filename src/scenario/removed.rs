@@ -15,6 +15,34 @@ pub struct RemovedKey {
 /// Every removed key. Append one line per key you remove from [`crate::params::Params`].
 pub const REMOVED_KEYS: &[RemovedKey] = &[
     // RemovedKey { key: "section.key", replaced_by: "what replaced it (MODEL.md section 0.x)" },
+    RemovedKey {
+        key: "economy.migration_threshold",
+        replaced_by: "migration is smooth, with no threshold: the monthly chance is \
+                      `economy.migration_base` x skill^1.5 x (0.5 + motivation) x (1 + placement) \
+                      (MODEL.md section 0.2)",
+    },
+    RemovedKey {
+        key: "economy.migration_rate",
+        replaced_by: "now `economy.migration_base`, the chance at skill 1 and motivation 0.5, \
+                      x skill^1.5 x (0.5 + motivation) x (1 + placement) (MODEL.md section 0.2)",
+    },
+    RemovedKey {
+        key: "economy.income_growth",
+        replaced_by: "income grows by source: `economy.growth.migrant`, `.farm`, `.local_wage`, \
+                      `.other` (MODEL.md section 0.2)",
+    },
+    RemovedKey {
+        key: "policy.monitoring_flag_rate",
+        replaced_by: "monitoring is monthly visits applying the household-support menu, with \
+                      probability `monitoring.visit_base` + `monitoring.visit_outreach` x outreach \
+                      (MODEL.md section 0.5)",
+    },
+    RemovedKey {
+        key: "policy.monitoring_success",
+        replaced_by: "prevention is what the visits' measures achieve (`[monitoring]`: temporary \
+                      assistance, training, placement, referrals), not a drawn probability \
+                      (MODEL.md section 0.5)",
+    },
 ];
 
 /// The entry for `key`, if model v2 removed it.
