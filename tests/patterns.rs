@@ -456,9 +456,10 @@ fn industries_produce_only_after_their_cultivation_period_and_keep_producing() {
 fn industry_income_arrives_slowly_and_keeps_growing() {
     eprintln!("P6: no projects launched (base) vs default launches (treated)");
     let mut without = small(144);
-    without.channels.industry_launch_rate = 0.0;
+    // v2: launches are decisions; a hurdle no project clears launches none.
+    without.projects.launch_hurdle = 10.0;
     let mut with = without.clone();
-    with.channels.industry_launch_rate = Params::default().channels.industry_launch_rate;
+    with.projects.launch_hurdle = Params::default().projects.launch_hurdle;
     let n = run(&without);
     let w = run(&with);
     let gain = |label: &str| {
@@ -510,7 +511,7 @@ fn enthusiasm_after_one_term(p: &Params) -> Vec<(f64, f64)> {
     for replicate in 0..2 {
         for id in 0..p.population.villages {
             let mut v = Village::new(id, p, p.simulation.seed, replicate, calendar);
-            v.allocation = p.funding.county_allocation;
+            v.allocation = povsim::model::funds::own_allocation(p, &v, 2015);
             for t in 0..36 {
                 v.step_month(p, t, calendar, &county);
             }

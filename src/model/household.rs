@@ -97,6 +97,12 @@ pub struct Households {
     pub income_by_month: [Vec<u16>; 12],
     /// Sum of the 12 months, yuan (kept exactly, updated in O(1) each month).
     pub income_sum: Vec<u32>,
+    /// Month index `t` of the last contact by the secretary's team or the village committee,
+    /// or [`NEVER`] (MODEL.md 0.1 outreach; written by the household-support contacts).
+    pub last_contact: Vec<u16>,
+    /// 1 while a job-placement measure is pending: the migration chance is x (1 + placement);
+    /// cleared when a migrant job is taken (MODEL.md 0.2).
+    pub placement: Vec<u8>,
 }
 
 impl Households {
@@ -109,13 +115,16 @@ impl Households {
             assets: Vec::with_capacity(n),
             income_by_month: std::array::from_fn(|_| Vec::with_capacity(n)),
             income_sum: Vec::with_capacity(n),
+            last_contact: Vec::with_capacity(n),
+            placement: Vec::with_capacity(n),
         }
     }
 
     /// Bytes of state per household (the struct-of-arrays fields), for memory reports.
     pub const BYTES_PER_HOUSEHOLD: usize = std::mem::size_of::<HouseholdState>()
         + 3 * 4 // skill, motivation, assets
-        + 24 + 4; // income history, sum
+        + 24 + 4 // income history, sum
+        + 2 + 1; // last contact, placement
 
     /// 12-month rolling income per capita, yuan per person-year (derived from the exact sum).
     #[inline]
@@ -227,6 +236,8 @@ impl Households {
                 month.push(0);
             }
             h.income_sum.push(0);
+            h.last_contact.push(NEVER);
+            h.placement.push(0);
         }
         h
     }
@@ -661,6 +672,8 @@ pub fn step_households(
         assets,
         income_by_month,
         income_sum,
+        last_contact: _,
+        placement,
     } = hh;
     let columns = Columns {
         state,
@@ -669,6 +682,7 @@ pub fn step_households(
         assets,
         month_income: &mut income_by_month[slot],
         income_sum,
+        placement,
     };
     step_columns(columns, ctx, rng, tally, sustained_loss);
 }
@@ -684,6 +698,8 @@ struct Columns<'a> {
     /// This calendar month's slot of the income history (it holds the value of 12 months ago).
     month_income: &'a mut [u16],
     income_sum: &'a mut [u32],
+    /// Pending job placements (MODEL.md 0.2).
+    placement: &'a mut [u8],
 }
 
 /// The monthly step over the columns, household by household.
@@ -703,6 +719,7 @@ fn step_columns(
     let assets = &mut columns.assets[..n];
     let month_income = &mut columns.month_income[..n];
     let income_sum = &mut columns.income_sum[..n];
+    let placement = &mut columns.placement[..n];
     // Counters accumulate in a local (kept in registers), merged into `tally` at the end.
     let mut acc = HouseholdTally::default();
     let t = ctx.t;
@@ -753,11 +770,14 @@ fn step_columns(
                 } else {
                     1.0
                 };
-                leave = ctx.migration_rate * boost * f32::from(home);
+                // A pending job placement doubles the chance (1 + placement, MODEL.md 0.2).
+                let placed = 1.0 + f32::from(placement[i]);
+                leave = ctx.migration_rate * boost * placed * f32::from(home);
             }
             let back = ctx.return_rate * f32::from(migrants) + ctx.macro_return_share;
             if u < leave {
                 s.migrants += 1;
+                placement[i] = 0;
             } else if migrants > 0 && u > 1.0 - back.min(1.0 - leave) {
                 s.migrants -= 1;
                 shocked = true;
