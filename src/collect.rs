@@ -327,6 +327,8 @@ pub struct MonthTotals {
     pub funds_leaked: f64,
     /// Funds misused (lost).
     pub funds_misused: f64,
+    /// Idle funds returned to the county pools.
+    pub funds_returned: f64,
     /// Earmarked (relocation) funds.
     pub funds_earmarked: f64,
     /// Funds held at month end.
@@ -416,6 +418,7 @@ impl MonthTotals {
             m.funds_spent += s.month.funds_spent;
             m.funds_leaked += s.month.funds_leaked;
             m.funds_misused += s.month.funds_misused;
+            m.funds_returned += s.month.funds_returned;
             m.funds_earmarked += s.month.funds_earmarked;
             m.funds_held += s.funds_held;
             m.contacts += u64::from(s.month.contacts);

@@ -72,11 +72,20 @@ pub fn check_invariants(runs: &[RunOutput]) -> Result<(), InternalError> {
             }
         }
         let a = &run.accounts;
-        let accounted = a.funds_spent + a.funds_misused + a.funds_held_end;
+        let accounted = a.funds_spent + a.funds_misused + a.funds_returned + a.funds_held_end;
         if (a.funds_in - accounted).abs() > 1e-6 * a.funds_in.abs().max(1.0) {
             return fail(format!(
-                "replicate {r}: money in {:.0} != spent + misused + held {:.0}",
+                "replicate {r}: money in {:.0} != spent + misused + returned + held {:.0}",
                 a.funds_in, accounted
+            ));
+        }
+        // Whole yuan (MODEL.md 0.7): every village-year balances exactly, and the counties
+        // pay out no more than came back to them.
+        if a.account_failures > 0 || a.returned_total != a.reallocated_total + a.county_pool_end {
+            return fail(format!(
+                "replicate {r}: {} village-year accounts do not balance to the yuan, or the \
+                 county pools do not (returned {}, reallocated {}, pools {})",
+                a.account_failures, a.returned_total, a.reallocated_total, a.county_pool_end
             ));
         }
     }
@@ -113,6 +122,7 @@ fn check_finite(run: &RunOutput) -> Result<(), InternalError> {
         ("funds_spent", a.funds_spent),
         ("funds_leaked", a.funds_leaked),
         ("funds_misused", a.funds_misused),
+        ("funds_returned", a.funds_returned),
         ("funds_held_end", a.funds_held_end),
     ] {
         if !value.is_finite() {

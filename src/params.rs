@@ -28,6 +28,10 @@ pub struct Params {
     pub cadre_types: CadreTypes,
     /// Money reaching villages.
     pub funding: FundingParams,
+    /// Household measures and their prices.
+    pub measures: MeasureParams,
+    /// Village projects (infrastructure, industry launches) and idle money.
+    pub projects: ProjectParams,
     /// Cadres' living subsidy and career incentives.
     pub incentives: IncentiveParams,
     /// Exit rules, monitoring, post-exit support, relocation.
@@ -77,6 +81,8 @@ impl Default for Params {
             cadres: CadreParams::default(),
             cadre_types: CadreTypes::default(),
             funding: FundingParams::default(),
+            measures: MeasureParams::default(),
+            projects: ProjectParams::default(),
             incentives: IncentiveParams::default(),
             policy: PolicyParams::default(),
             shocks: ShockParams::default(),
@@ -330,8 +336,13 @@ pub struct CadreType {
     pub initial_enthusiasm: f64,
     /// Enthusiasm drain per month per unit of burden (MODEL.md enthusiasm equation).
     pub fatigue: f64,
-    /// Yuan per year the sending unit gives directly (x enthusiasm).
+    /// Yuan per year the sending unit gives directly (x enthusiasm x `funding.unit_scale`).
     pub unit_resources: f64,
+    /// Yuan per year of resources the secretary coordinates through the unit's networks (x
+    /// enthusiasm x `funding.unit_scale`); data/README.md: about 710,000 coordinated against
+    /// 230,000 direct a year on average, so 3.1 x `unit_resources` by default, experienced
+    /// cadres x1.5 (better connected, MODEL.md 0.8).
+    pub coordination: f64,
     /// Years of grassroots work on arrival (feeds project feasibility).
     pub experience_years: f64,
 }
@@ -351,10 +362,15 @@ impl CadreType {
             initial_enthusiasm: enthusiasm,
             fatigue,
             unit_resources: unit,
+            coordination: unit * COORDINATED_PER_DIRECT_TENTHS / 10.0,
             experience_years: years,
         }
     }
 }
+
+/// Coordinated resources per yuan of direct unit support, in tenths (data/README.md: 710,000 /
+/// 230,000, about 3.1), kept in tenths so that the defaults are exact whole yuan.
+pub const COORDINATED_PER_DIRECT_TENTHS: f64 = 31.0;
 
 impl Default for CadreType {
     fn default() -> Self {
@@ -382,7 +398,10 @@ impl Default for CadreTypes {
     fn default() -> Self {
         CadreTypes {
             young_graduate: CadreType::new(0.10, 0.08, 0.90, 0.020, 150_000.0, 1.0),
-            experienced: CadreType::new(0.40, 0.05, 0.70, 0.008, 300_000.0, 25.0),
+            experienced: CadreType {
+                coordination: 1.5 * 300_000.0 * COORDINATED_PER_DIRECT_TENTHS / 10.0,
+                ..CadreType::new(0.40, 0.05, 0.70, 0.008, 300_000.0, 25.0)
+            },
             economic: CadreType::new(0.20, 0.06, 0.80, 0.012, 250_000.0, 8.0),
             party_building: CadreType::new(0.25, 0.06, 0.80, 0.012, 200_000.0, 8.0),
             social_work: CadreType::new(0.30, 0.06, 0.80, 0.012, 150_000.0, 8.0),
@@ -419,17 +438,22 @@ pub enum AllocationRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FundingParams {
-    /// Yuan per village per year at 2015 levels (x `schedule`).
-    pub county_allocation: f64,
+    /// Public spending per registered person over 2014-2020, all lines, yuan per person
+    /// (MODEL.md 0.7: about 1.6 trillion yuan for about 99 million people). Sets each county's
+    /// special-fund envelope: `spending_per_person x village_fund_share x persons on the 2014
+    /// register`, paid out over the years by `schedule`.
+    pub spending_per_person: f64,
+    /// Share of `spending_per_person` paid into village funds as special funds; the rest is
+    /// spent by county lines and the sending units (provisional, to calibrate: docs/v2/money.md).
+    pub village_fund_share: f64,
     /// How a county divides its total among its villages.
     pub allocation_rule: AllocationRule,
-    /// Leakage coefficient: share of inflow leaked = leakage x (1 - organisation) (x 0.7 under a
-    /// party-building secretary). Calibrated to 0.15 (MODEL.md 0.12) so that leakage is in the
-    /// audited 6-8% in 2017-2018, after organisation has improved.
-    pub leakage: f64,
-    /// Share of leaked money that is idle (returns to the balance 12 months later); the rest is
-    /// misused and lost (audits 2017: idle 5.8%, misuse 1.1%).
-    pub idle_share: f64,
+    /// Misuse coefficient: share of each village-fund inflow misused = misuse x (1 -
+    /// organisation) (audits 2017-2018: misuse about 1.1% of funds).
+    pub misuse: f64,
+    /// Scale on every background's sending-unit money (`unit_resources`, `coordination`), so
+    /// that unit money stays inside the national per-person total (V2_DESIGN R3).
+    pub unit_scale: f64,
     /// Index of central special poverty funds by year from `schedule_start_year` (2015 = 1);
     /// held at its last value afterwards.
     pub schedule: Vec<f64>,
@@ -440,12 +464,82 @@ pub struct FundingParams {
 impl Default for FundingParams {
     fn default() -> Self {
         FundingParams {
-            county_allocation: 800_000.0,
+            spending_per_person: 16_000.0,
+            village_fund_share: 0.6,
             allocation_rule: AllocationRule::Equal,
-            leakage: 0.15,
-            idle_share: 0.85,
+            misuse: 0.025,
+            unit_scale: 0.25,
             schedule: vec![0.9, 1.0, 1.43, 1.87, 2.30, 2.74, 3.17],
             schedule_start_year: 2014,
+        }
+    }
+}
+
+/// Household measures and their prices (MODEL.md section 0.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MeasureParams {
+    /// Price of one skills-training course, yuan (village fund).
+    pub training_cost: f64,
+    /// Price of one job placement (transport, referral), yuan (village fund).
+    pub placement_cost: f64,
+    /// Households whose diagnosed measure waits for money, at most (oldest served first).
+    pub max_waiting: u32,
+}
+
+impl Default for MeasureParams {
+    fn default() -> Self {
+        MeasureParams {
+            training_cost: 1_500.0,
+            placement_cost: 800.0,
+            max_waiting: 64,
+        }
+    }
+}
+
+/// Village projects: infrastructure to a target and industry launches (MODEL.md section 0.6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProjectParams {
+    /// Infrastructure index at which road spending stops, [0, 1].
+    pub infrastructure_target: f64,
+    /// Share of the infrastructure index lost in a year without maintenance.
+    pub infrastructure_decay: f64,
+    /// Infrastructure index above which a village with a water project has safe water.
+    pub water_threshold: f64,
+    /// Price of one road project, yuan, x (1 + remoteness).
+    pub road_cost: f64,
+    /// Infrastructure points one road project adds.
+    pub road_gain: f64,
+    /// Price of the village's drinking-water project, yuan, x (1 + remoteness).
+    pub water_cost: f64,
+    /// Yearly maintenance, yuan per point of infrastructure, x (1 + remoteness).
+    pub maintenance_cost: f64,
+    /// Log-sd of the team's error on a project kind's expected return at knowledge 0 (x (1 -
+    /// knowledge)).
+    pub appraisal_noise: f64,
+    /// Appraisal error multiplier for economic specialists (< 1: they see better).
+    pub economic_appraisal_factor: f64,
+    /// Perceived expected return per year on capex below which no project is launched.
+    pub launch_hurdle: f64,
+    /// Months after which unspent village money is idle and returned to the county.
+    pub idle_months: u32,
+}
+
+impl Default for ProjectParams {
+    fn default() -> Self {
+        ProjectParams {
+            infrastructure_target: 0.9,
+            infrastructure_decay: 0.02,
+            water_threshold: 0.6,
+            road_cost: 100_000.0,
+            road_gain: 0.05,
+            water_cost: 150_000.0,
+            maintenance_cost: 20_000.0,
+            appraisal_noise: 0.5,
+            economic_appraisal_factor: 0.5,
+            launch_hurdle: 0.05,
+            idle_months: 12,
         }
     }
 }
@@ -946,12 +1040,6 @@ pub struct ChannelParams {
     /// Multiplier on a specialist's own channel (party building: organisation; social work:
     /// trust and motivation).
     pub specialist_bonus: f64,
-    /// Yuan of infrastructure spending per point of the [0, 1] index (before remoteness discount).
-    pub infrastructure_cost_per_point: f64,
-    /// Share of the fund balance spent on infrastructure per month at infrastructure effort 1.
-    pub infrastructure_spend_share: f64,
-    /// Monthly probability of launching a project at industry effort 1 (when funds cover it).
-    pub industry_launch_rate: f64,
     /// Feasibility added by an economic specialist.
     pub economic_feasibility_bonus: f64,
     /// While in post, a specialist lifts the level of their own area (organisation, trust or
@@ -964,10 +1052,6 @@ pub struct ChannelParams {
     pub training_gain: f64,
     /// Motivation gained from one motivation ("endogenous drive") measure.
     pub motivation_gain: f64,
-    /// Cost of a safe-housing renovation, yuan.
-    pub housing_cost: f64,
-    /// Cost of any other measure (training, placement, enrolment), yuan.
-    pub contact_cost: f64,
 }
 
 impl Default for ChannelParams {
@@ -976,16 +1060,11 @@ impl Default for ChannelParams {
             contacts_per_effort: 15.0,
             organisation_gain: 0.01,
             specialist_bonus: 1.5,
-            infrastructure_cost_per_point: 2_000_000.0,
-            infrastructure_spend_share: 0.12,
-            industry_launch_rate: 0.08,
             economic_feasibility_bonus: 0.2,
             specialist_floor: 0.6,
             industry_base_feasibility: 0.4,
             training_gain: 0.1,
             motivation_gain: 0.1,
-            housing_cost: 20_000.0,
-            contact_cost: 500.0,
         }
     }
 }
@@ -1380,6 +1459,7 @@ impl Params {
             );
             c.unit(&format!("{base}.fatigue"), t.fatigue);
             c.yuan(&format!("{base}.unit_resources"), t.unit_resources);
+            c.yuan(&format!("{base}.coordination"), t.coordination);
             c.range(
                 &format!("{base}.experience_years"),
                 t.experience_years,
@@ -1391,9 +1471,36 @@ impl Params {
 
     fn check_funding(&self, c: &mut Checker) {
         let f = &self.funding;
-        c.yuan("funding.county_allocation", f.county_allocation);
-        c.unit("funding.leakage", f.leakage);
-        c.unit("funding.idle_share", f.idle_share);
+        c.range(
+            "funding.spending_per_person",
+            f.spending_per_person,
+            0.0,
+            1_000_000.0,
+        );
+        c.unit("funding.village_fund_share", f.village_fund_share);
+        c.unit("funding.misuse", f.misuse);
+        c.range("funding.unit_scale", f.unit_scale, 0.0, 5.0);
+        let m = &self.measures;
+        c.yuan("measures.training_cost", m.training_cost);
+        c.yuan("measures.placement_cost", m.placement_cost);
+        c.count("measures.max_waiting", m.max_waiting.into(), 0, 10_000);
+        let pr = &self.projects;
+        c.unit("projects.infrastructure_target", pr.infrastructure_target);
+        c.unit("projects.infrastructure_decay", pr.infrastructure_decay);
+        c.unit("projects.water_threshold", pr.water_threshold);
+        c.yuan("projects.road_cost", pr.road_cost);
+        c.unit("projects.road_gain", pr.road_gain);
+        c.yuan("projects.water_cost", pr.water_cost);
+        c.yuan("projects.maintenance_cost", pr.maintenance_cost);
+        c.range("projects.appraisal_noise", pr.appraisal_noise, 0.0, 5.0);
+        c.range(
+            "projects.economic_appraisal_factor",
+            pr.economic_appraisal_factor,
+            0.0,
+            5.0,
+        );
+        c.range("projects.launch_hurdle", pr.launch_hurdle, -1.0, 10.0);
+        c.count("projects.idle_months", pr.idle_months.into(), 1, 60);
         c.list(
             "funding.schedule",
             &f.schedule,
@@ -1550,15 +1657,6 @@ impl Params {
         );
         c.unit("channels.organisation_gain", ch.organisation_gain);
         c.range("channels.specialist_bonus", ch.specialist_bonus, 1.0, 10.0);
-        c.positive_yuan(
-            "channels.infrastructure_cost_per_point",
-            ch.infrastructure_cost_per_point,
-        );
-        c.unit(
-            "channels.infrastructure_spend_share",
-            ch.infrastructure_spend_share,
-        );
-        c.unit("channels.industry_launch_rate", ch.industry_launch_rate);
         c.unit(
             "channels.economic_feasibility_bonus",
             ch.economic_feasibility_bonus,
@@ -1570,8 +1668,6 @@ impl Params {
         );
         c.unit("channels.training_gain", ch.training_gain);
         c.unit("channels.motivation_gain", ch.motivation_gain);
-        c.yuan("channels.housing_cost", ch.housing_cost);
-        c.yuan("channels.contact_cost", ch.contact_cost);
 
         let id = &self.identification;
         c.unit("identification.base_exclusion", id.base_exclusion);
@@ -1869,7 +1965,7 @@ mod tests {
     #[test]
     fn nan_is_out_of_range() {
         let mut p = Params::default();
-        p.funding.leakage = f64::NAN;
+        p.funding.misuse = f64::NAN;
         assert_eq!(p.problems().len(), 1);
     }
 }

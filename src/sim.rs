@@ -10,6 +10,8 @@ use crate::collect::{
     ratio, IncomeHistogram, MonthRow, MonthTotals, VillageMonthSummary, VillageYearRow, YearRow,
 };
 use crate::model::exits::{county_exit_decision, plan_exits, update_county_exits, ExitRoute};
+use crate::model::funds::{apportion, whole, Source, Use, YearAccount, Yuan};
+use crate::model::household::{flag, NEVER};
 use crate::model::schedule::{funding_index, poverty_line, Calendar};
 use crate::model::village::{Village, YearEndCounts};
 use crate::model::world::{step_counties, County};
@@ -17,19 +19,54 @@ use crate::params::{AllocationRule, Params};
 use crate::rng::{stream, Purpose};
 
 /// Money accounts of a whole run, yuan, for the conservation check
-/// `funds_in = funds_spent + funds_misused + funds_held_end`.
+/// `funds_in = funds_spent + funds_misused + funds_returned + funds_held_end` (returned idle
+/// money comes back in as `Reallocated`, so it is counted in both `funds_in` and
+/// `funds_returned`; the county pools hold the rest, `county_pool_end`).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Accounts {
     /// All money that arrived.
     pub funds_in: f64,
     /// All money spent.
     pub funds_spent: f64,
-    /// All leaked money (idle + misused).
+    /// Problem funds: misused + returned idle.
     pub funds_leaked: f64,
-    /// Leaked money lost for good.
+    /// Misused money.
     pub funds_misused: f64,
-    /// Money still held by villages at the end (balance + idle not yet returned).
+    /// Idle money returned to the county pools.
+    pub funds_returned: f64,
+    /// Money still held by villages at the end (village fund balances).
     pub funds_held_end: f64,
+    /// Money in the county pools at the end (returned, not yet paid out again), yuan.
+    pub county_pool_end: Yuan,
+    /// Idle money returned to county pools over the run, yuan (exact).
+    pub returned_total: Yuan,
+    /// Idle money paid out again by counties over the run, yuan (exact).
+    pub reallocated_total: Yuan,
+    /// Village-years whose account does not balance to the yuan (0 in a correct run).
+    pub account_failures: u64,
+}
+
+/// One year's account of one village, or of all villages (`village` = `None`), whole yuan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountRow {
+    /// Calendar year.
+    pub year: u32,
+    /// Village id, or `None` for the sum over villages.
+    pub village: Option<u32>,
+    /// The account.
+    pub account: YearAccount,
+}
+
+/// What the cost figures of `summary.json` need beyond the annual rows (MODEL.md 0.7), counted
+/// at the end of 2020 (all zero if the run ends earlier).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MoneyTotals {
+    /// Persons in households ever registered by the end of 2020.
+    pub ever_registered_persons: u64,
+    /// Households that exited officially at least once by the end of 2020.
+    pub exited_households: u64,
+    /// Persons in those households.
+    pub exited_persons: u64,
 }
 
 /// Everything one replicate produces.
@@ -47,6 +84,11 @@ pub struct RunOutput {
     pub deadline_year: u32,
     /// One row per (year, village), only when asked for ([`RunOptions::per_village`]).
     pub villages: Vec<VillageYearRow>,
+    /// Accounts by source and use per complete year, summed over villages; with
+    /// [`RunOptions::per_village`] also one row per village and year.
+    pub ledger: Vec<AccountRow>,
+    /// Registered and exited persons at the end of 2020, for cost per person.
+    pub money: MoneyTotals,
 }
 
 /// What a run records beyond the aggregate rows.
@@ -149,6 +191,10 @@ pub struct Simulation {
     accounts: Accounts,
     village_rows: Vec<VillageYearRow>,
     logs: Vec<[VillageMonthSummary; 12]>,
+    /// Each county's pool of returned idle money, yuan.
+    county_pools: Vec<Yuan>,
+    ledger: Vec<AccountRow>,
+    money: MoneyTotals,
 }
 
 impl Simulation {
@@ -166,7 +212,8 @@ impl Simulation {
             .collect();
         let counties = vec![County::new(); params.population.counties.max(1) as usize];
         let world = stream(seed, replicate, u32::MAX, Purpose::World);
-        allocate_budget(&mut villages, params, calendar.year(0), counties.len());
+        let mut county_pools = vec![0; counties.len()];
+        allocate_budget(&mut villages, params, calendar.year(0), &mut county_pools);
         let months = params.simulation.months;
         let n_villages = villages.len();
         Simulation {
@@ -184,6 +231,9 @@ impl Simulation {
             accounts: Accounts::default(),
             village_rows: Vec::new(),
             logs: vec![[VillageMonthSummary::default(); 12]; n_villages],
+            county_pools,
+            ledger: Vec::new(),
+            money: MoneyTotals::default(),
         }
     }
 
@@ -313,6 +363,7 @@ impl Simulation {
         accounts.funds_spent += totals.funds_spent;
         accounts.funds_leaked += totals.funds_leaked;
         accounts.funds_misused += totals.funds_misused;
+        accounts.funds_returned += totals.funds_returned;
         accounts.funds_held_end = totals.funds_held;
         let line = poverty_line(&params.economy, calendar.year(t));
         self.rows.push(month_row(
@@ -342,8 +393,68 @@ impl Simulation {
                         .map(|(v, c)| village_row(replicate, year, v, c, &self.counties)),
                 );
             }
-            allocate_budget(villages, params, calendar.year(t) + 1, self.counties.len());
-            cum.reset_year();
+            self.close_accounts(year);
+            allocate_budget(
+                &mut self.villages,
+                &self.params,
+                year + 1,
+                &mut self.county_pools,
+            );
+            self.cum.reset_year();
+        }
+    }
+
+    /// December: book each village's year account (exact identity check), collect returned
+    /// idle money into the county pools and take out what they paid again; at the end of 2020
+    /// count registered and exited persons for the cost figures.
+    fn close_accounts(&mut self, year: u32) {
+        let mut total = YearAccount::default();
+        for v in &self.villages {
+            let a = v.funds.year;
+            if !v.funds.consistent() {
+                self.accounts.account_failures += 1;
+            }
+            let returned = a.to_use(Use::ReturnedIdle);
+            let reallocated = a.source(Source::Reallocated);
+            let pool = &mut self.county_pools[v.county as usize];
+            *pool += returned - reallocated;
+            if *pool < 0 {
+                // A county cannot pay out more than it got back.
+                self.accounts.account_failures += 1;
+            }
+            self.accounts.returned_total += returned;
+            self.accounts.reallocated_total += reallocated;
+            total.add(&a);
+            if self.options.per_village {
+                self.ledger.push(AccountRow {
+                    year,
+                    village: Some(v.id),
+                    account: a,
+                });
+            }
+        }
+        self.ledger.push(AccountRow {
+            year,
+            village: None,
+            account: total,
+        });
+        self.accounts.county_pool_end = self.county_pools.iter().sum();
+        if year == 2020 {
+            let mut m = MoneyTotals::default();
+            for v in &self.villages {
+                let hh = &v.households;
+                for (s, st) in hh.state.iter().enumerate() {
+                    let size = u64::from(hh.state[s].size);
+                    if st.flags & flag::EVER_REGISTERED != 0 {
+                        m.ever_registered_persons += size;
+                    }
+                    if st.exit_month != NEVER {
+                        m.exited_households += 1;
+                        m.exited_persons += size;
+                    }
+                }
+            }
+            self.money = m;
         }
     }
 
@@ -381,6 +492,8 @@ impl Simulation {
             accounts: self.accounts,
             deadline_year: self.params.policy.deadline_year,
             villages: self.village_rows,
+            ledger: self.ledger,
+            money: self.money,
         }
     }
 }
@@ -751,34 +864,52 @@ fn assess_cadres(villages: &mut [Village], params: &Params, n_counties: usize) {
     }
 }
 
-/// Next year's county allocation to each village by the allocation rule. A county's planned
-/// total is its number of villages x `county_allocation` x the funding index of `year`; a
-/// village's transfer is its planned share less what it holds beyond six months of it.
-fn allocate_budget(villages: &mut [Village], params: &Params, year: u32, n_counties: usize) {
-    let per_village = params.funding.county_allocation * funding_index(&params.funding, year);
-    let weight = |v: &Village| match params.funding.allocation_rule {
+/// Next year's county allocation to each village (MODEL.md 0.7). A county's special funds for
+/// `year` are its villages' envelopes (`funding.spending_per_person x village_fund_share x
+/// persons on the 2014 register`, whole yuan) x the funding index of `year` / the index summed
+/// over 2014-2020 (so the envelope is what 2014-2020 pays; later years hold the 2020 level).
+/// The county also pays out its whole pool of returned idle money. Both are divided by the
+/// allocation rule with the largest-remainder method in village order, so the parts sum to the
+/// totals exactly: the county creates and deletes nothing.
+fn allocate_budget(villages: &mut [Village], params: &Params, year: u32, pools: &mut [Yuan]) {
+    let f = &params.funding;
+    let index_sum: f64 = (2014..=2020).map(|y| funding_index(f, y)).sum();
+    let year_share = if index_sum > 0.0 {
+        funding_index(f, year) / index_sum
+    } else {
+        0.0
+    };
+    let weight = |v: &Village| match f.allocation_rule {
         AllocationRule::Equal => 1.0,
         AllocationRule::Need => v.registered_list.len() as f64,
         AllocationRule::Remoteness => 0.5 + v.remoteness,
     };
-    let mut count = vec![0usize; n_counties];
-    let mut weights = vec![0.0f64; n_counties];
-    for v in villages.iter() {
-        count[v.county as usize] += 1;
-        weights[v.county as usize] += weight(v);
-    }
-    for v in villages.iter_mut() {
+    let n_counties = pools.len();
+    let mut envelope: Vec<Yuan> = vec![0; n_counties];
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_counties];
+    for (k, v) in villages.iter().enumerate() {
         let c = v.county as usize;
-        let pot = per_village * count[c] as f64;
-        let planned = if weights[c] > 0.0 {
-            pot * weight(v) / weights[c]
-        } else {
-            per_village
-        };
-        // Counties integrate funds: a village holding more than six months of its planned
-        // allocation receives correspondingly less (the rest stays with the county).
-        let excess = (v.fund_balance - 0.5 * planned).max(0.0);
-        v.allocation = (planned - excess).max(0.0);
+        envelope[c] += whole(
+            f.spending_per_person * f.village_fund_share * f64::from(v.registered_persons_2014),
+        );
+        members[c].push(k);
+    }
+    let mut weights = Vec::new();
+    let mut parts = Vec::new();
+    for c in 0..n_counties {
+        if members[c].is_empty() {
+            continue;
+        }
+        weights.clear();
+        weights.extend(members[c].iter().map(|&k| weight(&villages[k])));
+        apportion(whole(envelope[c] as f64 * year_share), &weights, &mut parts);
+        for (&k, &a) in members[c].iter().zip(&parts) {
+            villages[k].allocation = a;
+        }
+        apportion(pools[c], &weights, &mut parts);
+        for (&k, &a) in members[c].iter().zip(&parts) {
+            villages[k].reallocation = a;
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::collect::YearRow;
+use crate::collect::{ratio, YearRow};
 use crate::sim::RunOutput;
 
 /// Lower and upper quantile of the reported band.
@@ -169,7 +169,54 @@ pub fn run_totals(run: &RunOutput) -> BTreeMap<&'static str, Option<f64>> {
         "cost_per_sustained_exit",
         (sustained_to_deadline > 0.0).then(|| spent_to_deadline / sustained_to_deadline),
     );
+    for (name, value) in money_totals(run) {
+        t.insert(name, value);
+    }
     t
+}
+
+/// Spending and cost per exit over 2014-2020 (MODEL.md 0.7; V2_DESIGN R2, Q2): spending counts
+/// every use but dibao, microcredit principal, misuse and returned idle money (special funds,
+/// county lines and unit money); `_with_dibao` adds dibao. Per registered person: persons ever
+/// registered by the end of 2020. Per exit: official and sustained exits of 2014-2020, per
+/// household and per person (exits x the mean size of households that exited).
+fn money_totals(run: &RunOutput) -> Vec<(&'static str, Option<f64>)> {
+    use crate::model::funds::Use;
+    let mut spent = 0i64;
+    let mut dibao = 0i64;
+    for r in run
+        .ledger
+        .iter()
+        .filter(|r| r.village.is_none() && r.year <= 2020)
+    {
+        let a = &r.account;
+        spent += a.spent() - a.to_use(Use::Dibao) - a.to_use(Use::MicrocreditLoans);
+        dibao += a.to_use(Use::Dibao);
+    }
+    let (spent, with_dibao) = (spent as f64, (spent + dibao) as f64);
+    let m = &run.money;
+    let to_2020 = run.years.iter().filter(|y| y.year <= 2020);
+    let exits = to_2020.clone().map(|y| y.exits).sum::<u64>() as f64;
+    let sustained = to_2020.map(|y| y.sustained_exits).sum::<u64>() as f64;
+    let size = ratio(m.exited_persons as f64, m.exited_households as f64);
+    let per = |total: f64, n: f64| (n > 0.0).then(|| total / n);
+    let per_person = |total: f64, n: f64| size.and_then(|s| per(total, n * s));
+    let persons = m.ever_registered_persons as f64;
+    vec![
+        ("spending_2014_2020", Some(spent)),
+        ("spending_per_registered_person", per(spent, persons)),
+        (
+            "spending_per_registered_person_with_dibao",
+            per(with_dibao, persons),
+        ),
+        ("cost_per_exit_household", per(spent, exits)),
+        ("cost_per_exit_person", per_person(spent, exits)),
+        ("cost_per_sustained_exit_household", per(spent, sustained)),
+        (
+            "cost_per_sustained_exit_person",
+            per_person(spent, sustained),
+        ),
+    ]
 }
 
 /// Summarise replicates (given in replicate order).

@@ -79,9 +79,9 @@ fn scenario() -> impl Strategy<Value = Params> {
             } else {
                 SubsidyScheme::Uniform
             };
-            let (pressure, leakage, recall, monitoring, relocation) = policy;
+            let (pressure, misuse, recall, monitoring, relocation) = policy;
             p.policy.deadline_pressure = pressure;
-            p.funding.leakage = leakage;
+            p.funding.misuse = misuse;
             p.incentives.recall_percentile = recall;
             p.policy.monitoring = monitoring;
             // A start year inside the run (a written start year after the run's end is refused).

@@ -314,7 +314,7 @@ fn the_page_is_served_from_the_binary_with_no_outside_urls() {
         "cadres.mix.young_graduate",
         "cadres.mix.experienced",
         "cadres.admin_burden",
-        "funding.county_allocation",
+        "funding.spending_per_person",
         "incentives.subsidy_scheme",
         "incentives.promotion_on_performance",
         "policy.exit_rule",

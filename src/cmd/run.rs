@@ -59,6 +59,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let summary = summarise(&params.name, &runs);
 
     let resolved = write_scenario_results(&mut dir, "", &loaded, &runs, &summary)?;
+    dir.write("accounts.csv", &crate::export::tables::accounts_csv(&runs)?)?;
     if args.per_village {
         dir.write(
             "villages.csv",
@@ -86,7 +87,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         dir,
         &args.output,
         &headline(&loaded.title(), params, &runs, &summary),
-        "timeseries.csv, annual.csv, summary.json, scenario.toml, manifest.json, charts/",
+        "timeseries.csv, annual.csv, accounts.csv, summary.json, scenario.toml, manifest.json, charts/",
     )
 }
 

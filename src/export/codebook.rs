@@ -62,6 +62,47 @@ pub const CODEBOOK: &[Column] = &[
         unit: "persons",
         definition: "Labourers who left working age this year (demography, MODEL.md 0.2).",
     },
+    Column {
+        file: "accounts.csv",
+        name: "replicate",
+        unit: "index",
+        definition: "Replicate (0-based).",
+    },
+    Column {
+        file: "accounts.csv",
+        name: "year",
+        unit: "year",
+        definition: "Calendar year of the account (complete years only).",
+    },
+    Column {
+        file: "accounts.csv",
+        name: "village",
+        unit: "id",
+        definition: "Village id with --per-village; empty for the sum over all villages.",
+    },
+    Column {
+        file: "accounts.csv",
+        name: "kind",
+        unit: "category",
+        definition: "source (money in), use (money out: spent, misused or returned idle) or \
+                     held (the village fund's opening or closing balance).",
+    },
+    Column {
+        file: "accounts.csv",
+        name: "item",
+        unit: "category",
+        definition: "The source (special_funds, reallocated, county_lines, unit_direct, \
+                     unit_coordinated, civil_affairs_dibao, microcredit_lending), the use \
+                     (training, placement, housing, ..., misused, returned_idle) or \
+                     opening / closing; opening + sources = uses + closing for each \
+                     replicate, year and village.",
+    },
+    Column {
+        file: "accounts.csv",
+        name: "yuan",
+        unit: "yuan (whole)",
+        definition: "Amount of the item in the year, whole yuan (MODEL.md section 0.7).",
+    },
 ];
 
 /// `codebook.csv`: the whole codebook (`file, name, unit, definition`), in the order above.

@@ -30,3 +30,50 @@ pub fn timeseries_csv(runs: &[RunOutput]) -> anyhow::Result<Vec<u8>> {
 pub fn annual_csv(runs: &[RunOutput]) -> anyhow::Result<Vec<u8>> {
     to_csv(runs.iter().flat_map(|r| r.years.iter()))
 }
+
+/// One row of `accounts.csv`: one source, use or holding of one year (MODEL.md 0.7).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountCsvRow {
+    /// Replicate index.
+    pub replicate: u32,
+    /// Calendar year.
+    pub year: u32,
+    /// Village id; empty for the sum over villages.
+    pub village: Option<u32>,
+    /// `source`, `use` or `held`.
+    pub kind: &'static str,
+    /// The source, use, or `opening` / `closing` for holdings.
+    pub item: &'static str,
+    /// Whole yuan.
+    pub yuan: i64,
+}
+
+/// `accounts.csv`: per replicate and complete year (and village, with `--per-village`), the
+/// opening holding, money in by source, out by use, and the closing holding, whole yuan:
+/// `opening + sources = uses + closing` holds exactly for every group of rows.
+pub fn accounts_csv(runs: &[RunOutput]) -> anyhow::Result<Vec<u8>> {
+    use crate::model::funds::{Source, Use};
+    let mut rows = Vec::new();
+    for run in runs {
+        for r in &run.ledger {
+            let a = &r.account;
+            let row = |kind, item, yuan| AccountCsvRow {
+                replicate: run.replicate,
+                year: r.year,
+                village: r.village,
+                kind,
+                item,
+                yuan,
+            };
+            rows.push(row("held", "opening", a.opening));
+            for s in Source::ALL {
+                rows.push(row("source", s.name(), a.source(s)));
+            }
+            for u in Use::ALL {
+                rows.push(row("use", u.name(), a.to_use(u)));
+            }
+            rows.push(row("held", "closing", a.closing));
+        }
+    }
+    to_csv(rows)
+}

@@ -7,6 +7,9 @@
 //! - [`cadre`]: secretaries, enthusiasm, knowledge, effort and its channels;
 //! - [`industry`]: village projects from launch to production or failure;
 //! - [`village`]: one village's monthly and annual steps;
+//! - [`funds`], [`measures`], [`infrastructure`], [`projects`]: money by source and use,
+//!   priced household measures, infrastructure to a target, industry launches (MODEL.md 0.2,
+//!   0.6, 0.7);
 //! - [`world`]: county prices and disasters shared by villages;
 //! - [`schedule`]: the calendar and year-indexed policy series;
 //! - [`exits`]: county exit plans, the December exit assessment, checks, routes, village and
@@ -16,10 +19,14 @@
 pub mod cadre;
 pub mod demography;
 pub mod exits;
+pub mod funds;
 pub mod household;
 pub mod industry;
+pub mod infrastructure;
 pub mod labour;
+pub mod measures;
 pub mod monitoring;
+pub mod projects;
 pub mod relapse;
 pub mod schedule;
 pub mod village;

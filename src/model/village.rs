@@ -6,11 +6,12 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal};
 
 use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
+use super::funds::{whole, Funds, Source, Use, Yuan};
 use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
-use super::industry::{feasibility, Event, Industry, Stage};
+use super::industry::{Event, Industry, Stage};
 use super::schedule::{dibao_standard, poverty_line, Calendar};
 use super::world::County;
-use crate::params::{Assignment, Background, ExitRule, IndustryKind, Params};
+use crate::params::{Assignment, Background, ExitRule, Params};
 use crate::rng::{stream, Purpose, Stream};
 
 /// The village's own random streams, one per purpose.
@@ -47,13 +48,14 @@ pub struct MonthStats {
     pub funds_in: f64,
     /// Money spent on projects, infrastructure, measures, assistance, relocation, yuan.
     pub funds_spent: f64,
-    /// Money leaked (idle + misused), yuan.
+    /// Problem funds (returned idle + misused), yuan.
     pub funds_leaked: f64,
-    /// Leaked money that is lost for good, yuan.
+    /// Misused money, yuan.
     pub funds_misused: f64,
-    /// Idle money returning to the balance, yuan.
+    /// Idle money returned to the county pool (unspent for over `projects.idle_months`), yuan.
     pub funds_returned: f64,
-    /// Earmarked money (relocation) that arrives and is spent at once, never leaking, yuan.
+    /// Line money (county lines, civil affairs, lending) that arrives and is spent at once,
+    /// yuan.
     pub funds_earmarked: f64,
     /// Projects launched.
     pub launches: u32,
@@ -148,12 +150,35 @@ pub struct Village {
     pub industries: Vec<Industry>,
     /// The first secretary in post, if any.
     pub cadre: Option<Cadre>,
-    /// Money available, yuan.
+    /// Money available in the village fund, yuan: a read-only mirror of `funds.held()`,
+    /// refreshed after every money operation (pay through `funds`, MODEL.md 0.7).
     pub fund_balance: f64,
-    /// Idle money by month of leakage, returning 12 months later, yuan.
-    pub idle_pool: [f64; 12],
-    /// County allocation for the current year, yuan per year.
-    pub allocation: f64,
+    /// The village fund by month of arrival and this year's accounts, whole yuan.
+    pub funds: Funds,
+    /// Special funds the county plans for this village this year, yuan per year (paid in 12
+    /// instalments).
+    pub allocation: Yuan,
+    /// Idle money the county reallocates to this village this year, yuan per year.
+    pub reallocation: Yuan,
+    /// Persons in households on the 2014 register: sets the village's special-fund envelope
+    /// (`funding.spending_per_person`).
+    pub registered_persons_2014: u32,
+    /// Safe drinking water (MODEL.md 0.1, 0.6): the water project is done and infrastructure
+    /// is above `projects.water_threshold`.
+    pub water_safe: bool,
+    /// The village's drinking-water project has been built.
+    pub water_project_done: bool,
+    /// Infrastructure maintenance has been paid this year (else it decays in December).
+    pub maintained: bool,
+    /// Industry-channel effort accumulated towards the next project appraisal (one appraisal
+    /// per effort-month).
+    pub industry_preparation: f64,
+    /// Infrastructure-channel effort accumulated towards the next project (one project per
+    /// effort-month).
+    pub infrastructure_preparation: f64,
+    /// Households whose diagnosed measure waits for money, oldest first (at most
+    /// `measures.max_waiting`).
+    pub waiting: Vec<(u32, Measure)>,
     /// Collective income this year, yuan.
     pub collective_income: f64,
     /// Households registered at the last annual process (contact targets).
@@ -328,8 +353,16 @@ impl Village {
             industries: Vec::with_capacity(32),
             cadre: None,
             fund_balance: 0.0,
-            idle_pool: [0.0; 12],
-            allocation: 0.0,
+            funds: Funds::new(params.projects.idle_months),
+            allocation: 0,
+            reallocation: 0,
+            registered_persons_2014: 0,
+            water_safe: false,
+            water_project_done: false,
+            maintained: false,
+            industry_preparation: 0.0,
+            infrastructure_preparation: 0.0,
+            waiting: Vec::with_capacity(params.measures.max_waiting.min(1024) as usize),
             collective_income: 0.0,
             registered_list: Vec::with_capacity(n),
             relocated_total: 0,
@@ -355,6 +388,12 @@ impl Village {
         village.mark_missed_poor(ctx.line);
         village.rebuild_registered_list();
         village.year.registered_start = village.registered_list.len() as u32;
+        village.registered_persons_2014 = village
+            .registered_list
+            .iter()
+            .map(|&i| u32::from(village.households.state[i as usize].size))
+            .sum();
+        village.funds.start_year();
         village
     }
 
@@ -512,8 +551,9 @@ impl Village {
             self.start_year();
         }
         self.month = MonthStats::default();
+        let account_before = self.funds.year;
         self.step_cadre(params, year);
-        self.step_funds(params, t);
+        self.step_funds(params, t, calendar);
         let effective = self
             .cadre
             .as_ref()
@@ -527,8 +567,8 @@ impl Village {
             *slot = effective * w;
         }
         self.step_organisation(params);
-        self.step_infrastructure(params);
-        self.step_industry_launch(params);
+        self.step_infrastructure(params, t);
+        self.step_industry_launch(params, county, t);
         self.step_contacts(params, t);
         let market = self.step_industries(params, county);
 
@@ -545,6 +585,10 @@ impl Village {
             &mut tally,
         );
         self.dividend_recipients = tally.dividend_recipients;
+        self.funds
+            .spend_up_to(Use::TemporaryAssistance, whole(tally.assistance_paid), t);
+        self.fund_balance = self.funds.held() as f64;
+        self.record_month_money(&account_before);
         self.month.tally = tally;
         self.year.monthly_crossings += tally.crossings;
         if ctx.monitoring {
@@ -569,6 +613,8 @@ impl Village {
             ..YearStats::default()
         };
         self.collective_income = 0.0;
+        self.funds.start_year();
+        self.maintained = false;
     }
 
     fn step_cadre(&mut self, params: &Params, year: u32) {
@@ -591,26 +637,6 @@ impl Village {
         }
     }
 
-    fn step_funds(&mut self, params: &Params, t: u32) {
-        let slot = (t % 12) as usize;
-        let returned = self.idle_pool[slot];
-        let unit = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.unit_resources / 12.0 * c.enthusiasm);
-        let inflow = self.allocation / 12.0 + unit;
-        let leak_rate =
-            (params.funding.leakage * (1.0 - self.working_organisation(params))).clamp(0.0, 1.0);
-        let leaked = inflow * leak_rate;
-        let idle = leaked * params.funding.idle_share;
-        self.idle_pool[slot] = idle;
-        self.fund_balance += inflow - leaked + returned;
-        self.month.funds_in += inflow;
-        self.month.funds_leaked += leaked;
-        self.month.funds_misused += leaked - idle;
-        self.month.funds_returned += returned;
-    }
-
     fn bonus(&self, params: &Params, background: Background) -> f64 {
         match &self.cadre {
             Some(c) if c.background == background => params.channels.specialist_bonus,
@@ -628,150 +654,6 @@ impl Village {
         self.trust += gain * self.bonus(params, Background::SocialWork) * (1.0 - self.trust);
         self.organisation = self.organisation.clamp(0.0, 1.0);
         self.trust = self.trust.clamp(0.0, 1.0);
-    }
-
-    fn step_infrastructure(&mut self, params: &Params) {
-        let effort = self.channel_effort[Channel::Infrastructure as usize].min(1.0);
-        if effort <= 0.0 || self.fund_balance <= 0.0 {
-            return;
-        }
-        let spend = self.fund_balance * params.channels.infrastructure_spend_share * effort;
-        // Diminishing returns: the last roads and water lines cost more per point.
-        let gain = spend / params.channels.infrastructure_cost_per_point
-            * (1.0 - 0.5 * self.remoteness)
-            * (1.0 - self.infrastructure);
-        self.infrastructure = (self.infrastructure + gain).min(1.0);
-        self.fund_balance -= spend;
-        self.month.funds_spent += spend;
-    }
-
-    fn step_industry_launch(&mut self, params: &Params) {
-        let effort = self.channel_effort[Channel::Industry as usize];
-        let Some(cadre) = &self.cadre else { return };
-        let rng = &mut self.streams.industries;
-        if rng.random::<f64>() >= params.channels.industry_launch_rate * effort {
-            return;
-        }
-        let allowed: [bool; 5] = IndustryKind::ALL
-            .map(|k| !(self.eco_restricted && params.industries.get(k).eco_barred));
-        let n_allowed = allowed.iter().filter(|a| **a).count();
-        if n_allowed == 0 || self.industries.len() >= 250 {
-            return;
-        }
-        let mut pick = rng.random_range(0..n_allowed);
-        let mut kind = IndustryKind::Crop;
-        for (k, ok) in IndustryKind::ALL.iter().zip(allowed) {
-            if ok {
-                if pick == 0 {
-                    kind = *k;
-                    break;
-                }
-                pick -= 1;
-            }
-        }
-        let spec = params.industries.get(kind);
-        if self.fund_balance < spec.capex {
-            return;
-        }
-        let specialist = if cadre.background == Background::Economic {
-            params.channels.economic_feasibility_bonus
-        } else {
-            0.0
-        };
-        // Existing value chains make projects easier to run; an economic specialist makes up
-        // for a weak base.
-        let base =
-            params.channels.industry_base_feasibility * (self.working_industry_base(params) - 0.5);
-        let bonus = specialist + base;
-        let feas = feasibility(
-            cadre.working_knowledge(params),
-            cadre.experience_factor(),
-            self.shortfall_share,
-            cadre.months_in_post <= 6,
-            bonus,
-        );
-        self.industries.push(Industry::launch(kind, spec, feas));
-        self.fund_balance -= spec.capex;
-        self.month.funds_spent += spec.capex;
-        self.month.launches += 1;
-    }
-
-    fn step_contacts(&mut self, params: &Params, t: u32) {
-        let Some(cadre) = &self.cadre else { return };
-        if self.registered_list.is_empty() {
-            return;
-        }
-        let knowledge = cadre.working_knowledge(params);
-        let motivation_bonus = if cadre.background == Background::SocialWork {
-            params.channels.specialist_bonus
-        } else {
-            1.0
-        };
-        let training_bonus = if cadre.background == Background::YoungGraduate {
-            params.channels.specialist_bonus
-        } else {
-            1.0
-        };
-        // A functioning branch extends the team's reach; villagers' trust decides whether a
-        // fitting measure is taken up.
-        let expected = self.channel_effort[Channel::Household as usize]
-            * params.channels.contacts_per_effort
-            * (0.5 + 0.5 * self.working_organisation(params));
-        let take_up = 0.5 + 0.5 * self.working_trust(params);
-        let rng = &mut self.streams.support;
-        let mut n = expected.floor() as u32;
-        if rng.random::<f64>() < expected.fract() {
-            n += 1;
-        }
-        // v1's skill and motivation threshold for the fitting measure (the migration threshold
-        // it shared is gone in v2; the money track's diagnosis replaces this).
-        let threshold = 0.3f32;
-        let ch = &params.channels;
-        let hh = &mut self.households;
-        for _ in 0..n {
-            let i = self.registered_list[rng.random_range(0..self.registered_list.len())] as usize;
-            if hh.state[i].flags & flag::REGISTERED == 0 {
-                continue;
-            }
-            self.month.contacts += 1;
-            hh.last_contact[i] = t.min(u32::from(super::household::NEVER) - 1) as u16;
-            let fits = rng.random::<f64>() < knowledge * take_up;
-            let measure = fitting_measure(hh, i, threshold);
-            let cost = if measure == Measure::Housing {
-                ch.housing_cost
-            } else {
-                ch.contact_cost
-            };
-            if self.fund_balance < cost {
-                continue;
-            }
-            self.fund_balance -= cost;
-            self.month.funds_spent += cost;
-            if !fits {
-                continue;
-            }
-            self.month.measures_applied += 1;
-            match measure {
-                Measure::Housing => hh.state[i].flags |= flag::HOUSING_SAFE,
-                Measure::Insurance => hh.state[i].flags |= flag::MEDICAL_INSURED,
-                Measure::Schooling => hh.state[i].flags |= flag::SCHOOLING_OK,
-                Measure::Dibao => hh.state[i].flags |= flag::DIBAO,
-                Measure::Motivation => {
-                    hh.motivation[i] = (hh.motivation[i]
-                        + (ch.motivation_gain * motivation_bonus) as f32)
-                        .min(1.0);
-                }
-                Measure::Training => {
-                    hh.skill[i] =
-                        (hh.skill[i] + (ch.training_gain * training_bonus) as f32).min(1.0);
-                }
-                Measure::JobPlacement => {
-                    // A pending placement doubles the migration chance until a job is taken
-                    // (MODEL.md section 0.2, `Households::placement`).
-                    hh.placement[i] = 1;
-                }
-            }
-        }
     }
 
     /// Advance projects; returns this month's dividend pool for registered households, yuan.
@@ -938,10 +820,13 @@ impl Village {
             self.households.state[i].flags |= flag::RELOCATED;
             self.relocated_total += 1;
             self.year.relocated += 1;
-            // Earmarked county money: arrives and is spent at once.
-            self.month.funds_in += pol.relocation_cost;
-            self.month.funds_spent += pol.relocation_cost;
-            self.month.funds_earmarked += pol.relocation_cost;
+            // Earmarked county money: arrives and is spent at once (a county line).
+            let cost = whole(pol.relocation_cost);
+            self.funds
+                .pass_through(Source::CountyLines, Use::Relocation, cost);
+            self.month.funds_in += cost as f64;
+            self.month.funds_spent += cost as f64;
+            self.month.funds_earmarked += cost as f64;
         }
     }
 
@@ -1011,6 +896,7 @@ impl Village {
     pub fn close_year_after_exits(&mut self, params: &Params, t: u32, calendar: Calendar) {
         self.apply_exits(params, t, calendar);
         self.relocate(params, calendar.year(t));
+        self.maintain_infrastructure(params, t);
         let line = poverty_line(&params.economy, calendar.year(t)) as f32;
         self.classify_monitored(params, t, calendar, line);
         self.rebuild_registered_list();
@@ -1047,9 +933,9 @@ impl Village {
         c
     }
 
-    /// Money in the village's hands: balance plus idle money not yet returned.
+    /// Money in the village's hands: the village fund balance, yuan.
     pub fn money_held(&self) -> f64 {
-        self.fund_balance + self.idle_pool.iter().sum::<f64>()
+        self.funds.held() as f64
     }
 }
 

@@ -43,6 +43,49 @@ pub const REMOVED_KEYS: &[RemovedKey] = &[
                       assistance, training, placement, referrals), not a drawn probability \
                       (MODEL.md section 0.5)",
     },
+    RemovedKey {
+        key: "funding.county_allocation",
+        replaced_by: "the allocation is derived from `funding.spending_per_person` (yuan per \
+                      registered person over 2014-2020, MODEL.md section 0.7) x \
+                      `funding.village_fund_share`",
+    },
+    RemovedKey {
+        key: "funding.leakage",
+        replaced_by: "misuse is `funding.misuse` x (1 - organisation); idle money is money \
+                      unspent for over `projects.idle_months`, returned to the county \
+                      (MODEL.md sections 0.6, 0.7)",
+    },
+    RemovedKey {
+        key: "funding.idle_share",
+        replaced_by: "idle money is money unspent for over `projects.idle_months`, returned to \
+                      the county pool and reallocated (MODEL.md section 0.6)",
+    },
+    RemovedKey {
+        key: "channels.contact_cost",
+        replaced_by: "each measure has its price: `measures.training_cost`, \
+                      `measures.placement_cost` (MODEL.md section 0.2)",
+    },
+    RemovedKey {
+        key: "channels.housing_cost",
+        replaced_by: "housing renovation is paid by the county housing line (MODEL.md sections \
+                      0.1, 0.2)",
+    },
+    RemovedKey {
+        key: "channels.industry_launch_rate",
+        replaced_by: "launches are decisions by perceived expected return: \
+                      `projects.appraisal_noise`, `projects.launch_hurdle` (MODEL.md section 0.6)",
+    },
+    RemovedKey {
+        key: "channels.infrastructure_spend_share",
+        replaced_by: "infrastructure is built by priced projects to a target: \
+                      `projects.road_cost`, `projects.road_gain`, `projects.infrastructure_target` \
+                      (MODEL.md section 0.6)",
+    },
+    RemovedKey {
+        key: "channels.infrastructure_cost_per_point",
+        replaced_by: "infrastructure is built by priced projects: `projects.road_cost`, \
+                      `projects.road_gain` (MODEL.md section 0.6)",
+    },
 ];
 
 /// The entry for `key`, if model v2 removed it.

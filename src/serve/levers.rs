@@ -120,11 +120,11 @@ pub const LEVERS: [Lever; 9] = [
         kind: LeverKind::Number { min: 0.0, max: 1.0, step: 0.05, integer: false },
     },
     Lever {
-        key: "funding.county_allocation",
-        label: "County allocation",
-        unit: "yuan per village-year",
-        help: "Poverty funds the county gives each village per year, at 2015 levels (the central schedule raises it later).",
-        kind: LeverKind::Number { min: 0.0, max: 3_000_000.0, step: 50_000.0, integer: false },
+        key: "funding.spending_per_person",
+        label: "Spending per person",
+        unit: "yuan per registered person, 2014-2020",
+        help: "Public poverty spending per registered person over 2014-2020 (about 16,000 nationally); sets what the county gives each village.",
+        kind: LeverKind::Number { min: 0.0, max: 64_000.0, step: 1_000.0, integer: false },
     },
     Lever {
         key: "incentives.subsidy_scheme",
@@ -538,7 +538,7 @@ mod tests {
                 "cadres.mix.young_graduate": 0.7,
                 "cadres.mix.experienced": 0.0,
                 "cadres.admin_burden": 0.2,
-                "funding.county_allocation": 400000,
+                "funding.spending_per_person": 8000,
                 "incentives.subsidy_scheme": "remoteness_adjusted",
                 "incentives.promotion_on_performance": true,
                 "policy.exit_rule": "strict",
@@ -556,7 +556,7 @@ mod tests {
         assert!((p.cadres.mix.economic - 0.1).abs() < 1e-12);
         assert!((p.cadres.mix.shares().iter().sum::<f64>() - 1.0).abs() < 1e-9);
         assert_eq!(p.cadres.admin_burden, 0.2);
-        assert_eq!(p.funding.county_allocation, 400_000.0);
+        assert_eq!(p.funding.spending_per_person, 8_000.0);
         assert_eq!(
             p.incentives.subsidy_scheme,
             crate::params::SubsidyScheme::RemotenessAdjusted
@@ -636,9 +636,9 @@ mod tests {
         );
         assert_eq!(e.parameter, "population.households_per_village");
         assert_eq!(e.allowed, "a whole number in [20, 300]");
-        let e = refused(json!({}), json!({"funding.county_allocation": 1e9}));
-        assert_eq!(e.parameter, "funding.county_allocation");
-        assert_eq!(e.allowed, "a number in [0, 3000000]");
+        let e = refused(json!({}), json!({"funding.spending_per_person": 1e9}));
+        assert_eq!(e.parameter, "funding.spending_per_person");
+        assert_eq!(e.allowed, "a number in [0, 64000]");
     }
 
     #[test]
