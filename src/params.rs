@@ -627,7 +627,8 @@ pub struct PolicyParams {
     pub exit_rule: ExitRule,
     /// Year by which all poverty must be eliminated (2020).
     pub deadline_year: u32,
-    /// How far the exit bar bends under full deadline pressure (share of the line).
+    /// How far the exit bar bends, as a share of the standard, per unit of the county's shortfall
+    /// share against its exit plan (MODEL.md 0.3): bar = 1 - deadline_pressure x shortfall.
     pub deadline_pressure: f64,
     /// Strict rule: income must exceed this multiple of the line in each of the last 12 months.
     pub strict_margin: f64,

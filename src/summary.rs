@@ -88,7 +88,7 @@ pub struct Summary {
 pub type Indicator = fn(&YearRow) -> Option<f64>;
 
 /// Accessors of the annual indicators that are summarised.
-pub const ANNUAL_INDICATORS: [(&str, Indicator); 21] = [
+pub const ANNUAL_INDICATORS: [(&str, Indicator); 23] = [
     ("registered_start", |r| Some(r.registered_start as f64)),
     ("exits", |r| Some(r.exits as f64)),
     ("true_exits", |r| Some(r.true_exits as f64)),
@@ -114,6 +114,8 @@ pub const ANNUAL_INDICATORS: [(&str, Indicator); 21] = [
     ("funds_spent", |r| Some(r.funds_spent)),
     ("leakage_share", |r| r.leakage_share),
     ("cost_per_sustained_exit", |r| r.cost_per_sustained_exit),
+    ("relapse_no_fall_share", |r| r.relapse_no_fall_share),
+    ("exits_numbers_only", |r| Some(r.exits_numbers_only as f64)),
 ];
 
 /// Run totals of one replicate, by name. `poverty_household_years` is the area under the
@@ -138,6 +140,32 @@ pub fn run_totals(run: &RunOutput) -> BTreeMap<&'static str, Option<f64>> {
     t.insert("fake_exits", Some(sum(|y| y.fake_exits)));
     t.insert("relapses", Some(sum(|y| y.relapses)));
     t.insert("new_poor", Some(sum(|y| y.new_poor)));
+    // The relapse line-step diagnostic (MODEL.md 0.4, R10): shares of all relapses.
+    let relapses = sum(|y| y.relapses);
+    let share = |n: f64| (relapses > 0.0).then(|| n / relapses);
+    t.insert(
+        "relapse_no_fall_share",
+        share(sum(|y| y.relapses_no_income_fall)),
+    );
+    t.insert(
+        "relapse_no_fall_line_step_share",
+        share(sum(|y| y.relapses_no_fall_line_step)),
+    );
+    t.insert(
+        "relapse_no_fall_noise_share",
+        share(sum(|y| y.relapses_no_fall_noise)),
+    );
+    let exits = sum(|y| y.exits);
+    t.insert(
+        "exits_dibao_share",
+        (exits > 0.0).then(|| sum(|y| y.exits_dibao) / exits),
+    );
+    t.insert("exits_numbers_only", Some(sum(|y| y.exits_numbers_only)));
+    t.insert("exits_reversed", Some(sum(|y| y.exits_reversed)));
+    t.insert(
+        "counties_exited_end",
+        years.last().map(|y| y.counties_exited as f64),
+    );
     t.insert(
         "relapse_rate_mean",
         Band::of(years.iter().filter_map(|y| y.relapse_rate)).map(|b| b.mean),

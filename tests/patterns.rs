@@ -223,7 +223,11 @@ fn assert_grows(what: &str, earlier: &[f64], later: &[f64]) {
 // P3 (seed 001): experienced (near-retired) secretaries get faster early results; young
 // graduates start slower (no rural knowledge) but learn; the gap narrows within a term.
 #[test]
-#[ignore = "measured on the money branch: exit-rate lead of experienced 0.0000 in 2015, 0.0072 in 2016 (grew in 13/20); see the P3 note above; the secretaries track's P3 band replaces this v1 test"]
+#[ignore = "v2 exits track: the 2015 -> 2016 shrink of the experienced exit-rate lead is +0.0145 \
+            on the mean but in 15/20 replicates (the test needs 16); the mechanism holds (a CLI \
+            check of this world: lead 0.021 in 2015, 0.007 in 2016, forward and current \
+            standards alike); the annual December relapse and re-registration changed the \
+            noise; superseded by the P3 band test of the secretaries track"]
 fn experienced_secretaries_start_ahead_and_young_graduates_catch_up_within_a_term() {
     eprintln!("P3: all young graduates (base) vs all experienced secretaries (treated)");
     let mut young = small(36);
@@ -683,7 +687,10 @@ fn better_cadre_knowledge_reduces_both_identification_errors() {
 // deadline under either rule, so the gain shows in how fast poverty falls: fewer poverty
 // household-years 2015-2020 (area under the curve), not in the count of exits by 2020.
 #[test]
-#[ignore = "measured on the money branch: truly poor household-years 2015-2020 -36.0 (16/20 lower), registered household-years -34.1 (14/20 lower, needs 15); the secretaries track's P10 band replaces this v1 test"]
+#[ignore = "v2 exits track: truly poor household-years pass (lower in 17/20); registered \
+            household-years are lower by 21 on the mean but in 13/20 replicates (the test needs \
+            16): the register now moves with annual plans, checks and December re-registration \
+            of relapses (noisy); superseded by the P10 band test of the secretaries track"]
 fn matched_assignment_beats_random_assignment() {
     eprintln!("P10: random specialists (base) vs matched specialists (treated)");
     let mut random = small(108);

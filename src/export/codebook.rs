@@ -103,6 +103,115 @@ pub const CODEBOOK: &[Column] = &[
         unit: "yuan (whole)",
         definition: "Amount of the item in the year, whole yuan (MODEL.md section 0.7).",
     },
+    // Exits and relapse (MODEL.md 0.3, 0.4; track `exits`).
+    Column {
+        file: "annual.csv",
+        name: "planned_exits",
+        unit: "households",
+        definition: "Exits planned by the counties this year: each county's registered_start / (deadline_year - year + 1), none after the deadline or under policy.exit_plan = \"none\" (MODEL.md 0.3).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "qualified_exits",
+        unit: "households",
+        definition: "Registered households whose assessed income met the unbent exit standard in December (before pressure bends the bar).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "exits_reversed",
+        unit: "households",
+        definition: "Exits reversed by third-party checks this year (back on the register; not counted in exits).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "exits_work",
+        unit: "households",
+        definition: "Official exits carried by work and other income (farming, migrant remittances, pensions).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "exits_industry",
+        unit: "households",
+        definition: "Official exits carried by industry dividends or a local industry job (without them the assessed income would be below the bar).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "exits_public_job",
+        unit: "households",
+        definition: "Official exits carried by a public-welfare job wage (0 until the programmes track adds the jobs).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "exits_dibao",
+        unit: "households",
+        definition: "Official exits carried by dibao, the bottom line (without the dibao top-up the assessed income would be below the bar).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "exits_relocation",
+        unit: "households",
+        definition: "Official exits of relocated households.",
+    },
+    Column {
+        file: "annual.csv",
+        name: "exits_numbers_only",
+        unit: "households",
+        definition: "Official exits by the numbers-only quota under plan pressure, not by income (standard rules only).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "relapses_no_income_fall",
+        unit: "households",
+        definition: "Relapses whose household's true calendar-year income did not fall from the previous year's (relapses_no_fall_line_step + relapses_no_fall_noise).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "relapses_no_fall_line_step",
+        unit: "households",
+        definition: "Relapses without an income fall whose true income per capita is at least last year's line but below this year's: the line stepped over an unchanged income.",
+    },
+    Column {
+        file: "annual.csv",
+        name: "relapses_no_fall_noise",
+        unit: "households",
+        definition: "Relapses without an income fall otherwise: the assessment noise, not the household, moved.",
+    },
+    Column {
+        file: "annual.csv",
+        name: "relapse_no_fall_share",
+        unit: "share (0-1)",
+        definition: "relapses_no_income_fall / relapses; empty when there were no relapses.",
+    },
+    Column {
+        file: "annual.csv",
+        name: "monthly_crossings",
+        unit: "households",
+        definition: "Diagnostic: months in which an exited household's 12-month rolling income crossed below the line (v1's monthly relapse rule, no episodes); not a relapse count.",
+    },
+    Column {
+        file: "annual.csv",
+        name: "villages_exited",
+        unit: "villages",
+        definition: "Villages that have exited by 31 December: registered households below 2% of registered-ever (3% if remoteness >= policy.remote_threshold); never revoked.",
+    },
+    Column {
+        file: "annual.csv",
+        name: "counties_exited",
+        unit: "counties",
+        definition: "Counties all of whose villages have exited, by 31 December.",
+    },
+    Column {
+        file: "villages.csv",
+        name: "village_exit_year",
+        unit: "year",
+        definition: "Year the village exited (empty if not yet).",
+    },
+    Column {
+        file: "villages.csv",
+        name: "county_exit_year",
+        unit: "year",
+        definition: "Year the village's county exited (empty if not yet).",
+    },
 ];
 
 /// `codebook.csv`: the whole codebook (`file, name, unit, definition`), in the order above.

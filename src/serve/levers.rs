@@ -155,7 +155,7 @@ pub const LEVERS: [Lever; 9] = [
         key: "policy.deadline_pressure",
         label: "Deadline pressure",
         unit: "share of the line",
-        help: "How far the exit bar bends below the poverty line as the 2020 deadline nears (standard rule only).",
+        help: "How far the exit bar bends when a county falls short of its exit plan, times the shortfall share (standard rule only).",
         kind: LeverKind::Number { min: 0.0, max: 0.9, step: 0.05, integer: false },
     },
     Lever {
