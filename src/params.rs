@@ -860,7 +860,7 @@ pub struct MonitoringParams {
     /// Monthly visit probability of a monitored household with no outreach.
     pub visit_base: f64,
     /// Added monthly visit probability per unit of village outreach (share of registered
-    /// households contacted in the last 12 months); `visit_base + visit_outreach <= 1`.
+    /// households contacted in the last 12 months); the sum is capped at 1.
     pub visit_outreach: f64,
     /// An illness episode whose out-of-pocket cost exceeds this share of the household's
     /// annual income is a "sudden hardship".
@@ -1635,12 +1635,8 @@ impl Params {
         c.unit("policy.monitoring_after_exit", pol.monitoring_after_exit);
         let m = &self.monitoring;
         c.unit("monitoring.visit_base", m.visit_base);
-        c.range(
-            "monitoring.visit_outreach",
-            m.visit_outreach,
-            0.0,
-            (1.0 - m.visit_base).clamp(0.0, 1.0),
-        );
+        // The visit chance `visit_base + visit_outreach x outreach` is capped at 1.
+        c.unit("monitoring.visit_outreach", m.visit_outreach);
         c.range("monitoring.hardship_share", m.hardship_share, 0.0, 10.0);
         c.yuan("monitoring.assistance_max", m.assistance_max);
         c.yuan("monitoring.training_cost", m.training_cost);

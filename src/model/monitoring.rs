@@ -142,7 +142,7 @@ impl Village {
     }
 
     /// December: count this year's monitored households by kind, then rebuild the monitored
-    /// set for next year from this year's rolling incomes (run after the exit assessment, so
+    /// set for next year from this year's rolling incomes less this year's assistance (run after the exit assessment, so
     /// this year's exits can be "unstable"), clear the year's hardship, training and assistance
     /// marks. The set is built from the December before `monitoring_start_year`.
     pub fn classify_monitored(&mut self, params: &Params, t: u32, calendar: Calendar, line: f32) {
@@ -158,7 +158,11 @@ impl Village {
             let f = hh.state[i].flags;
             let mut next = 0;
             if runs_next {
-                let below = hh.income_pc(i) < band;
+                // Judged on income without this year's temporary assistance (the December ring
+                // holds exactly this calendar year): a household kept above the band only by
+                // assistance stays monitored.
+                let own = hh.income_sum[i].saturating_sub(u32::from(hh.assistance_year[i]));
+                let below = (own as f32) < band * f32::from(hh.state[i].size);
                 let exited = f & flag::EXITED != 0 && f & flag::REGISTERED == 0;
                 if exited && below {
                     next |= monitored::UNSTABLE;
