@@ -38,6 +38,12 @@ pub enum Purpose {
     Relocation = 9,
     /// Sweep designs (Latin hypercube and Morris samples; village and replicate unused).
     SweepDesign = 10,
+    /// Household programmes: dibao review errors, insurance renewal, housing queue keys,
+    /// schooling, microcredit returns and failures, relocation choices (MODEL.md section 0.1).
+    Programmes = 11,
+    /// County-level programme draws (the "village" coordinate is the county id): the county's
+    /// 2014 dibao standard relative to the line.
+    CountyProgrammes = 12,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -97,6 +97,27 @@ pub struct Households {
     pub income_by_month: [Vec<u16>; 12],
     /// Sum of the 12 months, yuan (kept exactly, updated in O(1) each month).
     pub income_sum: Vec<u32>,
+    /// Dibao paid since the last December review, whole yuan (the review's income without
+    /// dibao is `income_sum - dibao_year`; MODEL.md section 0.1).
+    pub dibao_year: Vec<u32>,
+    /// Month index of the last contact by the secretary's team or the village committee, or
+    /// [`NEVER`] (tracks.md interface: the money track writes it, programmes read it).
+    pub last_contact: Vec<u16>,
+    /// Wage of the household's public-welfare or ranger post, whole yuan per month (0 = none;
+    /// filled each December, MODEL.md section 0.1).
+    pub public_wage: Vec<u16>,
+    /// Outstanding microcredit principal, whole yuan (0 = no loan).
+    pub loan: Vec<u32>,
+    /// Month index the loan falls due, or [`NEVER`].
+    pub loan_due: Vec<u16>,
+    /// Capital of the household enterprise financed by microcredit, whole yuan (0 = none or
+    /// failed).
+    pub enterprise: Vec<u32>,
+    /// The enterprise's income, whole yuan per month (capital x drawn return / 12).
+    pub enterprise_month: Vec<u16>,
+    /// The village lacks safe drinking water while the water standard applies: every household
+    /// is then truly poor (the fourth guarantee is village-level, MODEL.md section 0.1).
+    pub water_missing: bool,
 }
 
 impl Households {
@@ -109,13 +130,23 @@ impl Households {
             assets: Vec::with_capacity(n),
             income_by_month: std::array::from_fn(|_| Vec::with_capacity(n)),
             income_sum: Vec::with_capacity(n),
+            dibao_year: Vec::with_capacity(n),
+            last_contact: Vec::with_capacity(n),
+            public_wage: Vec::with_capacity(n),
+            loan: Vec::with_capacity(n),
+            loan_due: Vec::with_capacity(n),
+            enterprise: Vec::with_capacity(n),
+            enterprise_month: Vec::with_capacity(n),
+            water_missing: false,
         }
     }
 
     /// Bytes of state per household (the struct-of-arrays fields), for memory reports.
     pub const BYTES_PER_HOUSEHOLD: usize = std::mem::size_of::<HouseholdState>()
         + 3 * 4 // skill, motivation, assets
-        + 24 + 4; // income history, sum
+        + 24 + 4 // income history, sum
+        + 4 + 2 + 2 // dibao this year, last contact, public wage
+        + 4 + 2 + 4 + 2; // loan, due month, enterprise capital and income
 
     /// 12-month rolling income per capita, yuan per person-year (derived from the exact sum).
     #[inline]
@@ -148,9 +179,18 @@ impl Households {
         self.state[i].dibao_eligible()
     }
 
-    /// Truly poor: rolling income below the line, or a guarantee missing.
+    /// Truly poor: rolling income below the line, or a guarantee missing (the three household
+    /// guarantees, and the village's safe drinking water once its standard applies).
     pub fn truly_poor(&self, i: usize, line: f32) -> bool {
-        self.income_pc(i) < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
+        self.income_pc(i) < line
+            || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
+            || self.water_missing
+    }
+
+    /// Income of the last 12 months without dibao, yuan per person-year (at the December
+    /// review the 12 months are the calendar year).
+    pub fn income_without_dibao_pc(&self, i: usize) -> f32 {
+        self.income_sum[i].saturating_sub(self.dibao_year[i]) as f32 / f32::from(self.state[i].size)
     }
 
     /// Draw `n` households' attributes (MODEL.md section 5). Income is not drawn: it follows
@@ -227,6 +267,13 @@ impl Households {
                 month.push(0);
             }
             h.income_sum.push(0);
+            h.dibao_year.push(0);
+            h.last_contact.push(NEVER);
+            h.public_wage.push(0);
+            h.loan.push(0);
+            h.loan_due.push(NEVER);
+            h.enterprise.push(0);
+            h.enterprise_month.push(0);
         }
         h
     }
@@ -242,6 +289,8 @@ impl Households {
                 ctx,
                 0.0,
                 supported,
+                0.0,
+                0.0,
             ));
             for month in self.income_by_month.iter_mut() {
                 month[i] = income;
@@ -269,13 +318,8 @@ impl Households {
                 if self.state[i].size >= 3 && rng.random::<f32>() < schooling {
                     f &= !flag::SCHOOLING_OK;
                 }
-                // Dibao predates the programme: part of the eligible poor already receive it.
-                if self.income_pc(i) < ctx.line
-                    && self.dibao_eligible(i)
-                    && rng.random::<f32>() < 0.65
-                {
-                    f |= flag::DIBAO;
-                }
+                // Dibao enrolment at the start is the county's first review
+                // (`Village::review_dibao`), not a draw here.
                 self.state[i].flags = f;
             }
         }
@@ -308,7 +352,8 @@ impl HouseholdState {
 /// A household's own income this month (before dibao and monitoring assistance), yuan per
 /// month, from its state `s` and `skill`. `out_of_pocket` is medical cost not covered by
 /// assets this month; `within_support` is [`HouseholdState::within_support`], computed once by
-/// the caller.
+/// the caller; `public_wage` is the public-post wage (the post takes one labourer at home off
+/// the farm) and `enterprise_income` the microcredit enterprise's income, yuan per month.
 #[inline(always)]
 fn own_income(
     s: &HouseholdState,
@@ -316,6 +361,8 @@ fn own_income(
     ctx: &MonthContext,
     out_of_pocket: f32,
     within_support: bool,
+    public_wage: f32,
+    enterprise_income: f32,
 ) -> f32 {
     let f = s.flags;
     let ill = ctx.t < u32::from(s.ill_until);
@@ -330,6 +377,9 @@ fn own_income(
         } else {
             job = job.saturating_sub(1);
         }
+    }
+    if public_wage > 0.0 && home > 0 {
+        home -= 1;
     }
     let relocated = f & flag::RELOCATED != 0;
     let farm_factor = if relocated {
@@ -356,7 +406,13 @@ fn own_income(
     } else {
         0.0
     };
-    ctx.other_income_pc * f32::from(s.size) + farm + remit + wage + dividend
+    ctx.other_income_pc * f32::from(s.size)
+        + farm
+        + remit
+        + wage
+        + dividend
+        + public_wage
+        + enterprise_income
         - chronic
         - out_of_pocket
 }
@@ -378,6 +434,7 @@ impl HouseholdTally {
         self.assistance_paid += other.assistance_paid;
         self.dibao_paid += other.dibao_paid;
         self.dividend_recipients += other.dividend_recipients;
+        self.public_wages_paid += other.public_wages_paid;
     }
 
     /// Recount the stock columns (truly poor, registered, monitored, exited, exited truly poor,
@@ -393,6 +450,7 @@ impl HouseholdTally {
             assistance_paid: self.assistance_paid,
             dibao_paid: self.dibao_paid,
             dividend_recipients: self.dividend_recipients,
+            public_wages_paid: self.public_wages_paid,
             ..HouseholdTally::default()
         };
         for i in 0..hh.len() {
@@ -641,6 +699,8 @@ pub struct HouseholdTally {
     pub dibao_paid: f64,
     /// Households entitled to industry dividends.
     pub dividend_recipients: u32,
+    /// Public-welfare and ranger wages paid this month, whole yuan (county line).
+    pub public_wages_paid: u32,
 }
 
 /// Advance every household one month: shocks, migration, income, rolling income, assets,
@@ -661,6 +721,11 @@ pub fn step_households(
         assets,
         income_by_month,
         income_sum,
+        dibao_year,
+        public_wage,
+        enterprise_month,
+        water_missing,
+        ..
     } = hh;
     let columns = Columns {
         state,
@@ -669,6 +734,10 @@ pub fn step_households(
         assets,
         month_income: &mut income_by_month[slot],
         income_sum,
+        dibao_year,
+        public_wage,
+        enterprise_month,
+        water_missing: *water_missing,
     };
     step_columns(columns, ctx, rng, tally, sustained_loss);
 }
@@ -684,6 +753,14 @@ struct Columns<'a> {
     /// This calendar month's slot of the income history (it holds the value of 12 months ago).
     month_income: &'a mut [u16],
     income_sum: &'a mut [u32],
+    /// Dibao paid since the last review, whole yuan.
+    dibao_year: &'a mut [u32],
+    /// Public-post wage, whole yuan per month.
+    public_wage: &'a [u16],
+    /// Microcredit enterprise income, whole yuan per month.
+    enterprise_month: &'a [u16],
+    /// Whether the village's missing water makes every household truly poor.
+    water_missing: bool,
 }
 
 /// The monthly step over the columns, household by household.
@@ -703,6 +780,10 @@ fn step_columns(
     let assets = &mut columns.assets[..n];
     let month_income = &mut columns.month_income[..n];
     let income_sum = &mut columns.income_sum[..n];
+    let dibao_year = &mut columns.dibao_year[..n];
+    let public_wage = &columns.public_wage[..n];
+    let enterprise_month = &columns.enterprise_month[..n];
+    let water_missing = columns.water_missing;
     // Counters accumulate in a local (kept in registers), merged into `tally` at the end.
     let mut acc = HouseholdTally::default();
     let t = ctx.t;
@@ -767,14 +848,26 @@ fn step_columns(
 
         // Income.
         let within_support = s.within_support(t, ctx.support_months);
-        let own = own_income(s, skill[i], ctx, out_of_pocket, within_support);
+        let wage = f32::from(public_wage[i]);
+        acc.public_wages_paid += u32::from(public_wage[i]);
+        let own = own_income(
+            s,
+            skill[i],
+            ctx,
+            out_of_pocket,
+            within_support,
+            wage,
+            f32::from(enterprise_month[i]),
+        );
         let mut income = own;
         let f = s.flags;
-        // Dibao is means-tested social assistance: it tops up enrolled, eligible households
-        // whatever their register status ("the last line of defence").
-        if f & flag::DIBAO != 0 && s.dibao_eligible() {
-            let top_up = (ctx.dibao_month * size - own).max(0.0);
+        // Dibao is means-tested social assistance at the county standard: it tops enrolled
+        // households up to the standard whatever their register status ("the last line of
+        // defence"); eligibility is decided at the December review (MODEL.md section 0.1).
+        if f & flag::DIBAO != 0 {
+            let top_up = (ctx.dibao_month * size - own).max(0.0).round();
             income += top_up;
+            dibao_year[i] += top_up as u32;
             acc.dibao_paid += f64::from(top_up);
         }
         if income < 0.0 {
@@ -853,7 +946,7 @@ fn step_columns(
         // Tallies.
         lanes += StockTable::lanes(
             f,
-            below || f & flag::GUARANTEES != flag::GUARANTEES,
+            below || f & flag::GUARANTEES != flag::GUARANTEES || water_missing,
             f & flag::REGISTERED != 0 || within_support,
         );
     }

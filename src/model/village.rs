@@ -6,9 +6,10 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal, StandardNormal};
 
 use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
-use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
+use super::household::{flag, step_households, HouseholdTally, Households, MonthContext, NEVER};
 use super::industry::{feasibility, Event, Industry, Stage};
-use super::schedule::{dibao_standard, poverty_line, pressure, Calendar, SERIES_START_YEAR};
+use super::programmes::{ProgrammeCounts, ProgrammeSpending};
+use super::schedule::{poverty_line, pressure, Calendar, SERIES_START_YEAR};
 use super::world::County;
 use crate::params::{Assignment, Background, ExitRule, IndustryKind, Params};
 use crate::rng::{stream, Purpose, Stream};
@@ -28,6 +29,9 @@ pub struct VillageStreams {
     pub support: Stream,
     /// Relocation choices.
     pub relocation: Stream,
+    /// Household programmes: dibao review, insurance renewal, housing queue, schooling,
+    /// microcredit (MODEL.md section 0.1).
+    pub programmes: Stream,
 }
 
 /// Flows and stocks of one village in the current month.
@@ -135,6 +139,19 @@ pub struct Village {
     pub year: YearStats,
     /// True exits of year index y that relapsed within 24 months.
     pub sustained_loss: Vec<u32>,
+    /// What the household programmes paid this year, yuan by line (tracks.md: the money track
+    /// books it as sources and uses).
+    pub programme_spending: ProgrammeSpending,
+    /// What the household programmes did this year (take-up and events).
+    pub programme_counts: ProgrammeCounts,
+    /// The county's 2014 ratio of its dibao standard to the poverty line (drawn per county).
+    pub dibao_ratio_2014: f64,
+    /// Safe drinking water (the fourth guarantee, village level). Stand-in until the money
+    /// track's water project sets it: infrastructure at or above
+    /// `programmes.water.infrastructure_threshold`.
+    pub water_safe: bool,
+    /// Households of the register to relocate over 2016-2020 (the county's quota share).
+    pub relocation_quota: u32,
 }
 
 /// Identification error rates for one annual process.
@@ -251,11 +268,14 @@ impl Village {
             assessment: stream(seed, replicate, id, Purpose::Assessment),
             support: stream(seed, replicate, id, Purpose::Support),
             relocation: stream(seed, replicate, id, Purpose::Relocation),
+            programmes: stream(seed, replicate, id, Purpose::Programmes),
         };
+        let county = id % params.population.counties.max(1);
+        let dibao_ratio_2014 = super::dibao::county_ratio_2014(params, seed, replicate, county);
         let years = (params.simulation.months as usize).div_ceil(12);
         let mut village = Village {
             id,
-            county: id % params.population.counties.max(1),
+            county,
             remoteness,
             infrastructure,
             organisation,
@@ -278,9 +298,18 @@ impl Village {
             month: MonthStats::default(),
             year: YearStats::default(),
             sustained_loss: vec![0; years],
+            programme_spending: ProgrammeSpending::default(),
+            programme_counts: ProgrammeCounts::default(),
+            dibao_ratio_2014,
+            water_safe: false,
+            relocation_quota: 0,
         };
         let ctx = village.month_context(params, 0, calendar, &County::new());
         village.households.settle_initial_income(&ctx, &mut hh_rng);
+        village.update_water(params, calendar.year(0));
+        // Dibao predates the programme: the county's first review enrols the eligible
+        // (with its errors) before the 2014 registration.
+        village.review_dibao(params, 0, calendar, true);
         village.identify(params, 0, calendar, true);
         village.rebuild_registered_list();
         village.year.registered_start = village.registered_list.len() as u32;
@@ -407,7 +436,7 @@ impl Village {
         MonthContext {
             t,
             line: line as f32,
-            dibao_month: (dibao_standard(e, year) / 12.0) as f32,
+            dibao_month: (self.dibao_standard(params, year) / 12.0) as f32,
             farm_per_labourer_month: (e.farm_per_labourer / 12.0
                 * growth
                 * (0.7 + 0.6 * self.infrastructure)
@@ -445,6 +474,7 @@ impl Village {
         let year = calendar.year(t);
         if calendar.month_of_year(t) == 1 {
             self.start_year();
+            self.update_water(params, year);
         }
         self.month = MonthStats::default();
         self.step_cadre(params, year);
@@ -464,7 +494,7 @@ impl Village {
         self.step_organisation(params);
         self.step_infrastructure(params);
         self.step_industry_launch(params, calendar.fractional_year(t));
-        self.step_contacts(params);
+        self.step_contacts(params, t);
         let market = self.step_industries(params, county);
 
         let mut ctx = self.month_context(params, t, calendar, county);
@@ -482,6 +512,8 @@ impl Village {
             &mut self.sustained_loss,
         );
         self.dividend_recipients = tally.dividend_recipients;
+        self.programme_spending.dibao += tally.dibao_paid;
+        self.programme_spending.public_jobs += f64::from(tally.public_wages_paid);
         self.fund_balance -= tally.assistance_paid;
         self.month.funds_spent += tally.assistance_paid;
         self.month.tally = tally;
@@ -502,6 +534,8 @@ impl Village {
             ..YearStats::default()
         };
         self.collective_income = 0.0;
+        self.programme_spending = ProgrammeSpending::default();
+        self.programme_counts = ProgrammeCounts::default();
     }
 
     fn step_cadre(&mut self, params: &Params, year: u32) {
@@ -629,7 +663,7 @@ impl Village {
         self.month.launches += 1;
     }
 
-    fn step_contacts(&mut self, params: &Params) {
+    fn step_contacts(&mut self, params: &Params, t: u32) {
         let Some(cadre) = &self.cadre else { return };
         if self.registered_list.is_empty() {
             return;
@@ -665,12 +699,16 @@ impl Village {
                 continue;
             }
             self.month.contacts += 1;
+            hh.last_contact[i] = t.min(u32::from(NEVER) - 1) as u16;
             let fits = rng.random::<f64>() < knowledge * take_up;
             let measure = fitting_measure(hh, i, threshold);
-            let cost = if measure == Measure::Housing {
-                ch.housing_cost
-            } else {
-                ch.contact_cost
+            // Housing, insurance and schooling are county programmes (MODEL.md section 0.1):
+            // the contact moves the household up the housing queue and raises its schooling
+            // chance (through `last_contact`), and enrols it in insurance on the county line;
+            // none costs the village fund.
+            let cost = match measure {
+                Measure::Housing | Measure::Insurance | Measure::Schooling => 0.0,
+                _ => ch.contact_cost,
             };
             if self.fund_balance < cost {
                 continue;
@@ -682,9 +720,12 @@ impl Village {
             }
             self.month.measures_applied += 1;
             match measure {
-                Measure::Housing => hh.state[i].flags |= flag::HOUSING_SAFE,
-                Measure::Insurance => hh.state[i].flags |= flag::MEDICAL_INSURED,
-                Measure::Schooling => hh.state[i].flags |= flag::SCHOOLING_OK,
+                Measure::Housing | Measure::Schooling => {}
+                Measure::Insurance => {
+                    hh.state[i].flags |= flag::MEDICAL_INSURED;
+                    self.programme_spending.medical_premium +=
+                        params.programmes.insurance.premium * f64::from(hh.state[i].size);
+                }
                 Measure::Dibao => hh.state[i].flags |= flag::DIBAO,
                 Measure::Motivation => {
                     hh.motivation[i] = (hh.motivation[i]
@@ -812,14 +853,6 @@ impl Village {
                         self.year.removals += 1;
                     }
                 }
-                if f & flag::REGISTERED != 0
-                    && f & flag::DIBAO == 0
-                    && hh.dibao_eligible(i)
-                    && rng.random::<f64>()
-                        < params.identification.dibao_takeup * (1.0 - rates.exclusion)
-                {
-                    f |= flag::DIBAO;
-                }
             } else if truly_poor {
                 if rng.random::<f64>() >= rates.exclusion {
                     if f & flag::EXITED != 0 {
@@ -909,49 +942,6 @@ impl Village {
         }
     }
 
-    /// Relocation (December, 2016-2020, most remote villages): registered households first.
-    fn relocate(&mut self, params: &Params, year: u32) {
-        let pol = &params.policy;
-        if !(2016..=2020).contains(&year)
-            || pol.relocation_share <= 0.0
-            || self.remoteness < pol.relocation_remoteness
-        {
-            return;
-        }
-        let n = self.households.len();
-        let target_total = (pol.relocation_share * n as f64).round() as u32;
-        let years_left = 2020 - year + 1;
-        let remaining = target_total.saturating_sub(self.relocated_total);
-        let this_year = remaining.div_ceil(years_left);
-        for _ in 0..this_year {
-            let mut chosen = None;
-            for _attempt in 0..32 {
-                let i = if !self.registered_list.is_empty()
-                    && self.streams.relocation.random::<f64>() < 0.9
-                {
-                    self.registered_list[self
-                        .streams
-                        .relocation
-                        .random_range(0..self.registered_list.len())] as usize
-                } else {
-                    self.streams.relocation.random_range(0..n)
-                };
-                if self.households.state[i].flags & flag::RELOCATED == 0 {
-                    chosen = Some(i);
-                    break;
-                }
-            }
-            let Some(i) = chosen else { break };
-            self.households.state[i].flags |= flag::RELOCATED;
-            self.relocated_total += 1;
-            self.year.relocated += 1;
-            // Earmarked county money: arrives and is spent at once.
-            self.month.funds_in += pol.relocation_cost;
-            self.month.funds_spent += pol.relocation_cost;
-            self.month.funds_earmarked += pol.relocation_cost;
-        }
-    }
-
     /// The annual process (December, after the monthly step): identification and registration,
     /// exit assessment, relocation, end of monitoring for recovered households, and the
     /// cadre's assessment score.
@@ -961,6 +951,11 @@ impl Village {
         // Exits are assessed from the programme's first year on.
         if t >= 12 {
             self.identify(params, t, calendar, false);
+        }
+        // The household programmes' December review (MODEL.md section 0.1): dibao, housing,
+        // schooling and microcredit before the exit assessment, which sees their results.
+        self.review_programmes(params, t, calendar);
+        if t >= 12 {
             self.assess_exits(params, t, calendar);
         }
         self.relocate(params, calendar.year(t));
@@ -973,6 +968,8 @@ impl Village {
             }
         }
         self.rebuild_registered_list();
+        // For next year, on the register after exits: insurance renewal, public-job posts.
+        self.renew_programmes(params, t, calendar);
         self.month.tally.recount_stocks(&self.households, line);
         let exits = match params.policy.exit_rule {
             ExitRule::Standard => self.year.exits,
@@ -1003,6 +1000,22 @@ impl Village {
             }
         }
         c
+    }
+
+    /// Outreach (MODEL.md section 0.1): the share of the village's registered households that a
+    /// contact by the secretary's team or the village committee reached in the 12 months
+    /// before month `t` (tracks.md interface; 0 with an empty register).
+    pub fn outreach(&self, t: u32) -> f64 {
+        if self.registered_list.is_empty() {
+            return 0.0;
+        }
+        let hh = &self.households;
+        let reached = self
+            .registered_list
+            .iter()
+            .filter(|&&i| super::programmes::contacted_within_year(hh.last_contact[i as usize], t))
+            .count();
+        reached as f64 / self.registered_list.len() as f64
     }
 
     /// Money in the village's hands: balance plus idle money not yet returned.

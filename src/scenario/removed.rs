@@ -15,6 +15,21 @@ pub struct RemovedKey {
 /// Every removed key. Append one line per key you remove from [`crate::params::Params`].
 pub const REMOVED_KEYS: &[RemovedKey] = &[
     // RemovedKey { key: "section.key", replaced_by: "what replaced it (MODEL.md section 0.x)" },
+    RemovedKey {
+        key: "identification.dibao_takeup",
+        replaced_by: "dibao enrolment is an annual means-tested review at the county standard \
+                      with the identification errors (`[programmes.dibao]`, MODEL.md section 0.1)",
+    },
+    RemovedKey {
+        key: "channels.housing_cost",
+        replaced_by: "housing is renovated by the county queue, `programmes.housing.capacity` and \
+                      `programmes.housing.cost` (MODEL.md section 0.1)",
+    },
+    RemovedKey {
+        key: "policy.relocation_share",
+        replaced_by: "relocation is counted at its real scale as a share of the register, \
+                      `programmes.relocation.registered_share` (MODEL.md section 0.1)",
+    },
 ];
 
 /// The entry for `key`, if model v2 removed it.
