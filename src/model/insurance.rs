@@ -19,7 +19,9 @@ pub fn renewal_probability(params: &Params, outreach: f64) -> f64 {
 }
 
 impl Village {
-    /// December renewal for next year; premiums for the renewed, from the county line.
+    /// Renewal for the year starting at month `t` (January; the December decision for next
+    /// year, applied when the year opens so that December's counts describe this year's
+    /// enrolment); premiums for the renewed, from the county line.
     pub fn renew_insurance(&mut self, params: &Params, t: u32) {
         let take_up = renewal_probability(params, self.outreach(t));
         let support_months = params.policy.post_exit_support_years.saturating_mul(12);
@@ -28,8 +30,7 @@ impl Village {
         let hh = &mut self.households;
         for i in 0..hh.len() {
             let s = hh.state[i];
-            let covered =
-                s.flags & flag::REGISTERED != 0 || s.within_support(t + 1, support_months);
+            let covered = s.flags & flag::REGISTERED != 0 || s.within_support(t, support_months);
             if !covered {
                 continue;
             }
@@ -64,7 +65,7 @@ mod tests {
         let mut v = Village::new(1, &p, 5, 0, Calendar { start_year: 2014 });
         let registered = v.registered_list.len() as f64;
         assert!(registered > 30.0);
-        v.renew_insurance(&p, 11);
+        v.renew_insurance(&p, 12);
         let lapsed = f64::from(v.programme_counts.insurance_lapsed);
         let share = lapsed / registered;
         assert!((0.15..0.45).contains(&share), "lapsed share {share}");
@@ -74,7 +75,7 @@ mod tests {
             v.households.last_contact[i as usize] = 20;
         }
         v.programme_counts = Default::default();
-        v.renew_insurance(&p, 23);
+        v.renew_insurance(&p, 24);
         assert_eq!(v.programme_counts.insurance_lapsed, 0);
     }
 }

@@ -4,9 +4,9 @@
 //! `min_skill` / `min_motivation` that a contact reached in the last 12 months. The loan
 //! finances a household enterprise (livestock, crops) returning a yearly share of its capital
 //! drawn in [`return_low`, `return_high`], paid monthly in the household step; it fails with
-//! `failure_hazard` a month (drawn once a year). At maturity the household sells the
-//! enterprise (if it survives) and repays from its assets; what its assets cannot cover
-//! defaults.
+//! `failure_hazard` a month (drawn once a year). At maturity the household repays from its
+//! assets; what they cannot cover is extended for another term while the enterprise survives
+//! and defaults when it has failed ("default when assets go negative").
 //!
 //! Decisions: lending, failures and maturity are handled at the December review (annual work
 //! stays annual); a household holds one loan at a time.
@@ -19,12 +19,36 @@ use super::schedule::Calendar;
 use super::village::Village;
 use crate::params::Params;
 
-/// Settlement of a loan at maturity: (repaid, defaulted, assets after), yuan. The enterprise's
-/// capital (0 if it failed) is added to assets first.
-pub fn settle(loan: f64, enterprise: f64, assets: f64) -> (f64, f64, f64) {
-    let wealth = assets + enterprise;
-    let repaid = loan.min(wealth.max(0.0));
-    (repaid, loan - repaid, wealth - repaid)
+/// What happens to a loan at maturity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settlement {
+    /// Principal repaid from the household's assets, yuan.
+    pub repaid: f64,
+    /// Principal extended for another term (the enterprise survives), yuan.
+    pub extended: f64,
+    /// Principal defaulted (the enterprise failed and assets do not cover it), yuan.
+    pub defaulted: f64,
+    /// The household's assets afterwards, yuan.
+    pub assets: f64,
+}
+
+/// Settle a loan of `loan` yuan at maturity: repaid from positive `assets`; what they do not
+/// cover is extended for another term while the enterprise survives (`enterprise_alive`; the
+/// renewal and extension rules of 2017-2020), and defaults otherwise.
+pub fn settle(loan: f64, enterprise_alive: bool, assets: f64) -> Settlement {
+    let repaid = loan.min(assets.max(0.0));
+    let rest = loan - repaid;
+    let (extended, defaulted) = if enterprise_alive {
+        (rest, 0.0)
+    } else {
+        (0.0, rest)
+    };
+    Settlement {
+        repaid,
+        extended,
+        defaulted,
+        assets: assets - repaid,
+    }
 }
 
 /// Yearly failure probability from the monthly hazard.
@@ -52,19 +76,23 @@ impl Village {
                 counts.enterprise_failures += 1;
             }
             if u32::from(hh.loan_due[i]) <= t {
-                let (repaid, defaulted, assets) = settle(
+                let settled = settle(
                     f64::from(hh.loan[i]),
-                    f64::from(hh.enterprise[i]),
+                    hh.enterprise[i] > 0,
                     f64::from(hh.assets[i]),
                 );
-                hh.assets[i] = assets as f32;
-                spend.microcredit_repaid += repaid;
-                spend.microcredit_defaults += defaulted;
-                counts.loan_defaults += u32::from(defaulted > 0.0);
-                hh.loan[i] = 0;
-                hh.loan_due[i] = NEVER;
-                hh.enterprise[i] = 0;
-                hh.enterprise_month[i] = 0;
+                hh.assets[i] = settled.assets as f32;
+                spend.microcredit_repaid += settled.repaid;
+                spend.microcredit_defaults += settled.defaulted;
+                counts.loan_defaults += u32::from(settled.defaulted > 0.0);
+                if settled.extended > 0.0 {
+                    hh.loan[i] = settled.extended.round() as u32;
+                    hh.loan_due[i] = (t + m.term_months).min(u32::from(NEVER) - 1) as u16;
+                } else {
+                    // Repaid or defaulted; a surviving enterprise stays the household's own.
+                    hh.loan[i] = 0;
+                    hh.loan_due[i] = NEVER;
+                }
             }
         }
         if calendar.year(t) < m.start_year {
@@ -105,15 +133,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn settlement_repays_from_assets_and_defaults_the_rest() {
+    fn settlement_repays_from_assets_extends_a_live_enterprise_and_defaults_a_failed_one() {
+        let s = settle(50_000.0, true, 60_000.0);
         assert_eq!(
-            settle(50_000.0, 50_000.0, 1_000.0),
-            (50_000.0, 0.0, 1_000.0)
+            (s.repaid, s.extended, s.defaulted, s.assets),
+            (50_000.0, 0.0, 0.0, 10_000.0)
+        );
+        let s = settle(50_000.0, true, 8_000.0);
+        assert_eq!(
+            (s.repaid, s.extended, s.defaulted, s.assets),
+            (8_000.0, 42_000.0, 0.0, 0.0)
         );
         // The enterprise failed: assets cover part, the rest defaults.
-        assert_eq!(settle(50_000.0, 0.0, 8_000.0), (8_000.0, 42_000.0, 0.0));
+        let s = settle(50_000.0, false, 8_000.0);
+        assert_eq!(
+            (s.repaid, s.extended, s.defaulted),
+            (8_000.0, 0.0, 42_000.0)
+        );
         // Medical debt: nothing repaid, assets stay negative.
-        assert_eq!(settle(25_000.0, 0.0, -3_000.0), (0.0, 25_000.0, -3_000.0));
+        let s = settle(25_000.0, false, -3_000.0);
+        assert_eq!((s.repaid, s.defaulted, s.assets), (0.0, 25_000.0, -3_000.0));
     }
 
     #[test]

@@ -105,10 +105,18 @@ impl Village {
     }
 
     /// The December review after the exit assessment, for next year, on the new register:
-    /// insurance renewal and public-job posts.
+    /// public-job posts.
     pub fn renew_programmes(&mut self, params: &Params, t: u32, calendar: Calendar) {
-        self.renew_insurance(params, t);
         self.fill_public_jobs(params, calendar.year(t) + 1);
+    }
+
+    /// The opening of a year (January, from the second year): water standard and insurance
+    /// renewal.
+    pub fn open_programme_year(&mut self, params: &Params, t: u32, calendar: Calendar) {
+        self.update_water(params, calendar.year(t));
+        if t >= 12 {
+            self.renew_insurance(params, t);
+        }
     }
 }
 

@@ -474,7 +474,7 @@ impl Village {
         let year = calendar.year(t);
         if calendar.month_of_year(t) == 1 {
             self.start_year();
-            self.update_water(params, year);
+            self.open_programme_year(params, t, calendar);
         }
         self.month = MonthStats::default();
         self.step_cadre(params, year);
@@ -968,7 +968,7 @@ impl Village {
             }
         }
         self.rebuild_registered_list();
-        // For next year, on the register after exits: insurance renewal, public-job posts.
+        // For next year, on the register after exits: public-job posts.
         self.renew_programmes(params, t, calendar);
         self.month.tally.recount_stocks(&self.households, line);
         let exits = match params.policy.exit_rule {
