@@ -187,6 +187,13 @@ impl Households {
             || self.water_missing
     }
 
+    /// Truly poor by the household's own test (income below the line, or one of its three
+    /// guarantees missing), leaving out the village's water: what registration looks at
+    /// (docs/v2/programmes.md, decision on water and identification).
+    pub fn truly_poor_household(&self, i: usize, line: f32) -> bool {
+        self.income_pc(i) < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
+    }
+
     /// Income of the last 12 months without dibao, yuan per person-year (at the December
     /// review the 12 months are the calendar year).
     pub fn income_without_dibao_pc(&self, i: usize) -> f32 {

@@ -842,7 +842,9 @@ impl Village {
         let rng = &mut self.streams.assessment;
         let hh = &mut self.households;
         for i in 0..hh.len() {
-            let truly_poor = hh.truly_poor(i, line);
+            // Registration is the household's own test: a village without safe water does not
+            // put every household on the register.
+            let truly_poor = hh.truly_poor_household(i, line);
             let mut f = hh.state[i].flags;
             if f & flag::REGISTERED != 0 {
                 if f & flag::WRONGLY_REGISTERED != 0 {
