@@ -50,6 +50,9 @@ pub struct Params {
     pub demography: DemographyParams,
     /// Monitoring of households at risk as a costed service of visits (MODEL.md section 0.5).
     pub monitoring: MonitoringParams,
+    /// The regular household programmes: dibao, insurance, housing, schooling, water, public
+    /// jobs, microcredit, relocation (MODEL.md section 0.1).
+    pub programmes: ProgrammeParams,
 }
 
 impl Params {
@@ -92,6 +95,7 @@ impl Default for Params {
             identification: IdentificationParams::default(),
             demography: DemographyParams::default(),
             monitoring: MonitoringParams::default(),
+            programmes: ProgrammeParams::default(),
         }
     }
 }
@@ -639,8 +643,6 @@ pub struct PolicyParams {
     /// Years after exit that industry dividends and the enhanced medical package continue ("no
     /// removal of policies"); dibao is means-tested and does not depend on it.
     pub post_exit_support_years: u32,
-    /// Share of households in the most remote villages relocated 2016-2020 (seed 003).
-    pub relocation_share: f64,
     /// Villages at or above this remoteness count as "most remote" for relocation.
     pub relocation_remoteness: f64,
     /// Relocation cost, yuan per household, from the county's earmarked budget.
@@ -686,8 +688,7 @@ impl Default for PolicyParams {
             monitoring: true,
             monitoring_start_year: 2020,
             post_exit_support_years: 5,
-            relocation_share: 0.05,
-            relocation_remoteness: 0.7,
+            relocation_remoteness: 0.4,
             relocation_cost: 60_000.0,
             exit_plan: ExitPlan::Even,
             exit_standard: ExitStandard::Forward,
@@ -1085,9 +1086,6 @@ pub struct IdentificationParams {
     /// Inclusion error after the first registration year, as a share of the first year's
     /// (new applications are vetted by the annual re-check).
     pub later_inclusion_factor: f64,
-    /// Share of eligible registered households newly enrolled in dibao at each annual check
-    /// (x (1 - exclusion)): the means test and application take time.
-    pub dibao_takeup: f64,
     /// Standard deviation of log measurement noise on observed income.
     pub measurement_noise: f64,
     /// Concealment scale: registered households hide this x (1 - motivation) of income.
@@ -1103,7 +1101,6 @@ impl Default for IdentificationParams {
             base_inclusion: 0.35,
             near_poor_band: 1.5,
             later_inclusion_factor: 0.1,
-            dibao_takeup: 0.4,
             measurement_noise: 0.15,
             concealment: 0.3,
             third_party_noise: 0.05,
@@ -1290,6 +1287,7 @@ impl Params {
         self.check_channels_and_identification(c);
         self.check_shocks_and_economy(c);
         self.check_industries(c);
+        self.check_programmes(c);
     }
 
     fn check_name(&self, c: &mut Checker) {
@@ -1612,7 +1610,6 @@ impl Params {
             0,
             100,
         );
-        c.unit("policy.relocation_share", pol.relocation_share);
         c.unit("policy.relocation_remoteness", pol.relocation_remoteness);
         c.unit("policy.numbers_only_share", pol.numbers_only_share);
         c.count(
@@ -1674,7 +1671,6 @@ impl Params {
             "identification.later_inclusion_factor",
             id.later_inclusion_factor,
         );
-        c.unit("identification.dibao_takeup", id.dibao_takeup);
         c.range(
             "identification.measurement_noise",
             id.measurement_noise,
@@ -1872,12 +1868,12 @@ impl Params {
                 ),
             ));
         }
-        if pol.relocation_share <= 0.0 {
+        if self.programmes.relocation.registered_share <= 0.0 {
             for key in ["policy.relocation_remoteness", "policy.relocation_cost"] {
                 out.push(Advice::new(
                     key,
                     format!(
-                        "`{key}` has no effect while `policy.relocation_share = 0` (nobody is \
+                        "`{key}` has no effect while `programmes.relocation.registered_share = 0` (nobody is \
                          relocated)"
                     ),
                 ));
@@ -1917,6 +1913,336 @@ const MONITORING_KEYS: [&str; 3] = [
     "monitoring_band",
     "monitoring_after_exit",
 ];
+
+/// The regular household programmes of the county and line ministries (MODEL.md section 0.1):
+/// they run whether or not a secretary is posted. Scenario section `[programmes]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProgrammeParams {
+    /// Minimum living guarantee (dibao) at the county standard.
+    pub dibao: DibaoParams,
+    /// Medical insurance for registered households, renewed each year.
+    pub insurance: InsuranceParams,
+    /// Dilapidated-housing renovation queue.
+    pub housing: HousingParams,
+    /// Compulsory schooling secured by the county.
+    pub schooling: SchoolingParams,
+    /// Safe drinking water as the fourth guarantee.
+    pub water: WaterParams,
+    /// Public-welfare and ecological-ranger posts.
+    pub public_jobs: PublicJobParams,
+    /// Poverty-alleviation microcredit.
+    pub microcredit: MicrocreditParams,
+    /// Relocation to resettlement sites at its real scale.
+    pub relocation: RelocationParams,
+}
+
+/// Dibao at the county standard with an annual means-tested review (MODEL.md section 0.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DibaoParams {
+    /// Lowest 2014 ratio of a county's dibao standard to the poverty line (drawn uniformly in
+    /// [`ratio_low`, `ratio_high`] per county).
+    pub ratio_low: f64,
+    /// Highest 2014 ratio of a county's dibao standard to the poverty line.
+    pub ratio_high: f64,
+    /// Year by which every county's standard reaches at least the line; after it the
+    /// standard grows as `economy.dibao_standard` (the national-average path).
+    pub catch_up_year: u32,
+    /// Motivation lost per year by a household on dibao with an able labourer and no work
+    /// (dependency, seed 001), applied at the December review.
+    pub dependency_decay: f64,
+}
+
+impl Default for DibaoParams {
+    fn default() -> Self {
+        DibaoParams {
+            ratio_low: 0.7,
+            ratio_high: 1.0,
+            catch_up_year: 2017,
+            dependency_decay: 0.02,
+        }
+    }
+}
+
+/// Medical insurance renewal (MODEL.md section 0.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InsuranceParams {
+    /// Renewal probability of a registered household without any outreach.
+    pub base_takeup: f64,
+    /// Renewal probability added at full outreach (share of registered households contacted in
+    /// the last 12 months): take-up = base + this x outreach.
+    pub outreach_takeup: f64,
+    /// Premium the county pays per insured person, yuan per person-year.
+    pub premium: f64,
+}
+
+impl Default for InsuranceParams {
+    fn default() -> Self {
+        InsuranceParams {
+            base_takeup: 0.7,
+            outreach_takeup: 0.3,
+            premium: 250.0,
+        }
+    }
+}
+
+/// Dilapidated-housing renovation queue (MODEL.md section 0.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HousingParams {
+    /// Share of the unsafe registered houses renovated each year (the county's capacity).
+    pub capacity: f64,
+    /// Cost of one renovation from the county housing line, yuan per house.
+    pub cost: f64,
+}
+
+impl Default for HousingParams {
+    fn default() -> Self {
+        HousingParams {
+            capacity: 0.25,
+            cost: 25_000.0,
+        }
+    }
+}
+
+/// Compulsory schooling secured by the county education programme (MODEL.md section 0.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchoolingParams {
+    /// Annual probability that a registered household's schooling gap is closed.
+    pub base: f64,
+    /// The same when a contact reached the household in the last 12 months.
+    pub contacted: f64,
+}
+
+impl Default for SchoolingParams {
+    fn default() -> Self {
+        SchoolingParams {
+            base: 0.5,
+            contacted: 0.8,
+        }
+    }
+}
+
+/// Safe drinking water, the fourth guarantee (MODEL.md section 0.1, the 2019 standard).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WaterParams {
+    /// First year the truly-poor test requires safe drinking water.
+    pub standard_year: u32,
+    /// Infrastructure index at or above which a village counts as water-safe (stand-in until
+    /// the projects track's water project sets the flag).
+    pub infrastructure_threshold: f64,
+}
+
+impl Default for WaterParams {
+    fn default() -> Self {
+        WaterParams {
+            standard_year: 2019,
+            infrastructure_threshold: 0.6,
+        }
+    }
+}
+
+/// Public-welfare and ecological-ranger posts (MODEL.md section 0.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PublicJobParams {
+    /// First year posts are paid (filled in the December before).
+    pub start_year: u32,
+    /// Posts per 100 registered households.
+    pub per_100_registered: f64,
+    /// Wage of a public-welfare post, yuan per post-year.
+    pub wage: f64,
+    /// Wage of an ecological-ranger post (eco-restricted villages), yuan per post-year.
+    pub ranger_wage: f64,
+}
+
+impl Default for PublicJobParams {
+    fn default() -> Self {
+        PublicJobParams {
+            start_year: 2016,
+            per_100_registered: 3.0,
+            wage: 6_000.0,
+            ranger_wage: 10_000.0,
+        }
+    }
+}
+
+/// Poverty-alleviation microcredit (MODEL.md section 0.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MicrocreditParams {
+    /// First year loans are made.
+    pub start_year: u32,
+    /// Loan term, months.
+    pub term_months: u32,
+    /// Largest loan, yuan.
+    pub max_loan: f64,
+    /// Loan per able labourer (before the cap), yuan.
+    pub loan_per_labourer: f64,
+    /// Borrowers' skill must exceed this.
+    pub min_skill: f64,
+    /// Borrowers' motivation must exceed this.
+    pub min_motivation: f64,
+    /// Lowest yearly return of the financed enterprise on its capital.
+    pub return_low: f64,
+    /// Highest yearly return of the financed enterprise on its capital.
+    pub return_high: f64,
+    /// Failure hazard of a financed enterprise, per month (drawn once a year as
+    /// 1 - (1 - hazard)^12).
+    pub failure_hazard: f64,
+    /// Interest rate the county pays on outstanding loans, per year.
+    pub interest: f64,
+}
+
+impl Default for MicrocreditParams {
+    fn default() -> Self {
+        MicrocreditParams {
+            start_year: 2015,
+            term_months: 36,
+            max_loan: 50_000.0,
+            loan_per_labourer: 25_000.0,
+            min_skill: 0.4,
+            min_motivation: 0.4,
+            return_low: 0.10,
+            return_high: 0.25,
+            failure_hazard: 0.005,
+            interest: 0.0435,
+        }
+    }
+}
+
+/// Relocation at its real scale (MODEL.md section 0.1): about a tenth of the registered poor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelocationParams {
+    /// Share of each county's initial register relocated 2016-2020, from its villages at or
+    /// above `policy.relocation_remoteness`, most remote first.
+    pub registered_share: f64,
+    /// Most of one village's initial register that can be relocated.
+    pub max_village_share: f64,
+}
+
+impl Default for RelocationParams {
+    fn default() -> Self {
+        RelocationParams {
+            registered_share: 0.10,
+            max_village_share: 0.6,
+        }
+    }
+}
+
+impl Params {
+    fn check_programmes(&self, c: &mut Checker) {
+        let p = &self.programmes;
+        let d = &p.dibao;
+        c.range("programmes.dibao.ratio_low", d.ratio_low, 0.0, 2.0);
+        c.range(
+            "programmes.dibao.ratio_high",
+            d.ratio_high,
+            d.ratio_low,
+            2.0,
+        );
+        c.count(
+            "programmes.dibao.catch_up_year",
+            d.catch_up_year.into(),
+            u64::from(SERIES_START_YEAR) + 1,
+            2030,
+        );
+        c.unit("programmes.dibao.dependency_decay", d.dependency_decay);
+        let ins = &p.insurance;
+        c.unit("programmes.insurance.base_takeup", ins.base_takeup);
+        c.range(
+            "programmes.insurance.outreach_takeup",
+            ins.outreach_takeup,
+            0.0,
+            1.0 - ins.base_takeup,
+        );
+        c.yuan("programmes.insurance.premium", ins.premium);
+        c.unit("programmes.housing.capacity", p.housing.capacity);
+        c.yuan("programmes.housing.cost", p.housing.cost);
+        c.unit("programmes.schooling.base", p.schooling.base);
+        c.unit("programmes.schooling.contacted", p.schooling.contacted);
+        c.count(
+            "programmes.water.standard_year",
+            p.water.standard_year.into(),
+            2000,
+            2100,
+        );
+        c.unit(
+            "programmes.water.infrastructure_threshold",
+            p.water.infrastructure_threshold,
+        );
+        let j = &p.public_jobs;
+        c.count(
+            "programmes.public_jobs.start_year",
+            j.start_year.into(),
+            2000,
+            2100,
+        );
+        c.range(
+            "programmes.public_jobs.per_100_registered",
+            j.per_100_registered,
+            0.0,
+            100.0,
+        );
+        // A month's wage must fit the household's monthly income record (u16 yuan).
+        c.range("programmes.public_jobs.wage", j.wage, 0.0, 60_000.0);
+        c.range(
+            "programmes.public_jobs.ranger_wage",
+            j.ranger_wage,
+            0.0,
+            60_000.0,
+        );
+        let m = &p.microcredit;
+        c.count(
+            "programmes.microcredit.start_year",
+            m.start_year.into(),
+            2000,
+            2100,
+        );
+        c.count(
+            "programmes.microcredit.term_months",
+            m.term_months.into(),
+            1,
+            120,
+        );
+        c.range(
+            "programmes.microcredit.max_loan",
+            m.max_loan,
+            0.0,
+            1_000_000.0,
+        );
+        c.range(
+            "programmes.microcredit.loan_per_labourer",
+            m.loan_per_labourer,
+            0.0,
+            1_000_000.0,
+        );
+        c.unit("programmes.microcredit.min_skill", m.min_skill);
+        c.unit("programmes.microcredit.min_motivation", m.min_motivation);
+        c.unit("programmes.microcredit.return_low", m.return_low);
+        c.range(
+            "programmes.microcredit.return_high",
+            m.return_high,
+            m.return_low,
+            1.0,
+        );
+        c.unit("programmes.microcredit.failure_hazard", m.failure_hazard);
+        c.unit("programmes.microcredit.interest", m.interest);
+        c.unit(
+            "programmes.relocation.registered_share",
+            p.relocation.registered_share,
+        );
+        c.unit(
+            "programmes.relocation.max_village_share",
+            p.relocation.max_village_share,
+        );
+    }
+}
 
 /// The scenario-file name of an industry kind.
 pub fn kind_key(kind: IndustryKind) -> &'static str {

@@ -48,6 +48,12 @@ pub enum Purpose {
     Demography = 41,
     /// Monitoring visits (MODEL.md section 0.5).
     Monitoring = 42,
+    /// Household programmes: dibao review errors, insurance renewal, housing queue keys,
+    /// schooling, microcredit returns and failures, relocation choices (MODEL.md section 0.1).
+    Programmes = 11,
+    /// County-level programme draws (the "village" coordinate is the county id): the county's
+    /// 2014 dibao standard relative to the line.
+    CountyProgrammes = 12,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -210,6 +210,7 @@ impl Simulation {
             .into_par_iter()
             .map(|id| Village::new(id, params, seed, replicate, calendar))
             .collect();
+        crate::model::relocation::assign_quotas(&mut villages, params);
         let counties = vec![County::new(); params.population.counties.max(1) as usize];
         let world = stream(seed, replicate, u32::MAX, Purpose::World);
         let mut county_pools = vec![0; counties.len()];

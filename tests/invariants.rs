@@ -86,7 +86,7 @@ fn scenario() -> impl Strategy<Value = Params> {
             p.policy.monitoring = monitoring;
             // A start year inside the run (a written start year after the run's end is refused).
             p.policy.monitoring_start_year = p.policy.monitoring_start_year.min(p.last_year());
-            p.policy.relocation_share = relocation;
+            p.programmes.relocation.registered_share = relocation;
             p.policy.relocation_remoteness = 0.3;
             let (disaster, illness, volatility) = shocks;
             p.shocks.disaster_rate = disaster;

@@ -229,8 +229,10 @@ fn exit_route(hh: &Households, i: usize, ctx: &MonthContext, ratio: f32, bar: f3
         return ExitRoute::Relocation;
     }
     let supported = s.within_support(ctx.t, ctx.support_months);
-    let own = own_income(s, hh.skill[i], ctx, 0.0, supported).max(0.0);
-    let dibao = if s.flags & flag::DIBAO != 0 && s.dibao_eligible() {
+    let wage = f32::from(hh.public_wage[i]);
+    let enterprise = f32::from(hh.enterprise_month[i]);
+    let own = own_income(s, hh.skill[i], ctx, 0.0, supported, wage, enterprise).max(0.0);
+    let dibao = if s.flags & flag::DIBAO != 0 {
         (ctx.dibao_month * f32::from(s.size) - own).max(0.0)
     } else {
         0.0
@@ -249,6 +251,8 @@ fn exit_route(hh: &Households, i: usize, ctx: &MonthContext, ratio: f32, bar: f3
     let without = |part: f32| ratio * (total - part) / total < bar;
     if dibao > 0.0 && without(dibao) {
         ExitRoute::Dibao
+    } else if wage > 0.0 && without(wage) {
+        ExitRoute::PublicJob
     } else if industry > 0.0 && without(industry) {
         ExitRoute::Industry
     } else {

@@ -147,6 +147,24 @@ pub struct Households {
     pub referral: Vec<u8>,
     /// Temporary assistance paid by monitoring visits this calendar year, whole yuan.
     pub assistance_year: Vec<u16>,
+    /// Dibao paid since the last December review, whole yuan (the review's income without
+    /// dibao is `income_sum - dibao_year`; MODEL.md section 0.1).
+    pub dibao_year: Vec<u32>,
+    /// Wage of the household's public-welfare or ranger post, whole yuan per month (0 = none;
+    /// filled each December, MODEL.md section 0.1).
+    pub public_wage: Vec<u16>,
+    /// Outstanding microcredit principal, whole yuan (0 = no loan).
+    pub loan: Vec<u32>,
+    /// Month index the loan falls due, or [`NEVER`].
+    pub loan_due: Vec<u16>,
+    /// Capital of the household enterprise financed by microcredit, whole yuan (0 = none or
+    /// failed).
+    pub enterprise: Vec<u32>,
+    /// The enterprise's income, whole yuan per month (capital x drawn return / 12).
+    pub enterprise_month: Vec<u16>,
+    /// The village lacks safe drinking water while the water standard applies: every household
+    /// is then truly poor (the fourth guarantee is village-level, MODEL.md section 0.1).
+    pub water_missing: bool,
 }
 
 impl Households {
@@ -167,6 +185,13 @@ impl Households {
             monitored: Vec::with_capacity(n),
             referral: Vec::with_capacity(n),
             assistance_year: Vec::with_capacity(n),
+            dibao_year: Vec::with_capacity(n),
+            public_wage: Vec::with_capacity(n),
+            loan: Vec::with_capacity(n),
+            loan_due: Vec::with_capacity(n),
+            enterprise: Vec::with_capacity(n),
+            enterprise_month: Vec::with_capacity(n),
+            water_missing: false,
         }
     }
 
@@ -175,7 +200,9 @@ impl Households {
         + 3 * 4 // skill, motivation, assets
         + 24 + 4 // income history, sum
         + 4 + 1 // last year's income, exit route
-        + 1 + 2 + 1 + 1 + 1 + 2; // placement, last contact, aged, monitored, referral, assistance
+        + 1 + 2 + 1 + 1 + 1 + 2 // placement, last contact, aged, monitored, referral, assistance
+        + 4 + 2 + 2 // dibao this year, last contact, public wage
+        + 4 + 2 + 4 + 2; // loan, due month, enterprise capital and income
 
     /// 12-month rolling income per capita, yuan per person-year (derived from the exact sum).
     #[inline]
@@ -208,9 +235,25 @@ impl Households {
         self.state[i].dibao_eligible()
     }
 
-    /// Truly poor: rolling income below the line, or a guarantee missing.
+    /// Truly poor: rolling income below the line, or a guarantee missing (the three household
+    /// guarantees, and the village's safe drinking water once its standard applies).
     pub fn truly_poor(&self, i: usize, line: f32) -> bool {
+        self.income_pc(i) < line
+            || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
+            || self.water_missing
+    }
+
+    /// Truly poor by the household's own test (income below the line, or one of its three
+    /// guarantees missing), leaving out the village's water: what registration looks at
+    /// (docs/v2/programmes.md, decision on water and identification).
+    pub fn truly_poor_household(&self, i: usize, line: f32) -> bool {
         self.income_pc(i) < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
+    }
+
+    /// Income of the last 12 months without dibao, yuan per person-year (at the December
+    /// review the 12 months are the calendar year).
+    pub fn income_without_dibao_pc(&self, i: usize) -> f32 {
+        self.income_sum[i].saturating_sub(self.dibao_year[i]) as f32 / f32::from(self.state[i].size)
     }
 
     /// Draw `n` households' attributes (MODEL.md section 5). Income is not drawn: it follows
@@ -296,6 +339,12 @@ impl Households {
             h.monitored.push(0);
             h.referral.push(0);
             h.assistance_year.push(0);
+            h.dibao_year.push(0);
+            h.public_wage.push(0);
+            h.loan.push(0);
+            h.loan_due.push(NEVER);
+            h.enterprise.push(0);
+            h.enterprise_month.push(0);
         }
         h
     }
@@ -311,6 +360,8 @@ impl Households {
                 ctx,
                 0.0,
                 supported,
+                0.0,
+                0.0,
             ));
             for month in self.income_by_month.iter_mut() {
                 month[i] = income;
@@ -339,13 +390,8 @@ impl Households {
                 if self.state[i].size >= 3 && rng.random::<f32>() < schooling {
                     f &= !flag::SCHOOLING_OK;
                 }
-                // Dibao predates the programme: part of the eligible poor already receive it.
-                if self.income_pc(i) < ctx.line
-                    && self.dibao_eligible(i)
-                    && rng.random::<f32>() < 0.65
-                {
-                    f |= flag::DIBAO;
-                }
+                // Dibao enrolment at the start is the county's first review
+                // (`Village::review_dibao`), not a draw here.
                 self.state[i].flags = f;
             }
         }
@@ -378,7 +424,8 @@ impl HouseholdState {
 /// A household's own income this month (before dibao and monitoring assistance), yuan per
 /// month, from its state `s` and `skill`. `out_of_pocket` is medical cost not covered by
 /// assets this month; `within_support` is [`HouseholdState::within_support`], computed once by
-/// the caller.
+/// the caller; `public_wage` is the public-post wage (the post takes one labourer at home off
+/// the farm) and `enterprise_income` the microcredit enterprise's income, yuan per month.
 #[inline(always)]
 pub(crate) fn own_income(
     s: &HouseholdState,
@@ -386,6 +433,8 @@ pub(crate) fn own_income(
     ctx: &MonthContext,
     out_of_pocket: f32,
     within_support: bool,
+    public_wage: f32,
+    enterprise_income: f32,
 ) -> f32 {
     let f = s.flags;
     let ill = ctx.t < u32::from(s.ill_until);
@@ -400,6 +449,9 @@ pub(crate) fn own_income(
         } else {
             job = job.saturating_sub(1);
         }
+    }
+    if public_wage > 0.0 && home > 0 {
+        home -= 1;
     }
     let relocated = f & flag::RELOCATED != 0;
     let farm_factor = if relocated {
@@ -426,7 +478,13 @@ pub(crate) fn own_income(
     } else {
         0.0
     };
-    ctx.other_income_pc * f32::from(s.size) + farm + remit + wage + dividend
+    ctx.other_income_pc * f32::from(s.size)
+        + farm
+        + remit
+        + wage
+        + dividend
+        + public_wage
+        + enterprise_income
         - chronic
         - out_of_pocket
 }
@@ -449,6 +507,7 @@ impl HouseholdTally {
         self.assistance_paid += other.assistance_paid;
         self.dibao_paid += other.dibao_paid;
         self.dividend_recipients += other.dividend_recipients;
+        self.public_wages_paid += other.public_wages_paid;
     }
 
     /// Recount the stock columns (truly poor, registered, monitored, exited, exited truly poor,
@@ -465,6 +524,7 @@ impl HouseholdTally {
             assistance_paid: self.assistance_paid,
             dibao_paid: self.dibao_paid,
             dividend_recipients: self.dividend_recipients,
+            public_wages_paid: self.public_wages_paid,
             ..HouseholdTally::default()
         };
         for i in 0..hh.len() {
@@ -705,6 +765,8 @@ pub struct HouseholdTally {
     pub dibao_paid: f64,
     /// Households entitled to industry dividends.
     pub dividend_recipients: u32,
+    /// Public-welfare and ranger wages paid this month, whole yuan (county line).
+    pub public_wages_paid: u32,
 }
 
 /// Advance every household one month: shocks, migration, income, rolling income, assets,
@@ -726,6 +788,10 @@ pub fn step_households(
         income_sum,
         placement,
         monitored,
+        dibao_year,
+        public_wage,
+        enterprise_month,
+        water_missing,
         ..
     } = hh;
     let columns = Columns {
@@ -737,6 +803,10 @@ pub fn step_households(
         income_sum,
         placement,
         monitored,
+        dibao_year,
+        public_wage,
+        enterprise_month,
+        water_missing: *water_missing,
     };
     step_columns(columns, ctx, rng, tally);
 }
@@ -754,6 +824,14 @@ struct Columns<'a> {
     income_sum: &'a mut [u32],
     placement: &'a mut [u8],
     monitored: &'a mut [u8],
+    /// Dibao paid since the last review, whole yuan.
+    dibao_year: &'a mut [u32],
+    /// Public-post wage, whole yuan per month.
+    public_wage: &'a [u16],
+    /// Microcredit enterprise income, whole yuan per month.
+    enterprise_month: &'a [u16],
+    /// Whether the village's missing water makes every household truly poor.
+    water_missing: bool,
 }
 
 /// The monthly step over the columns, household by household.
@@ -774,6 +852,10 @@ fn step_columns(
     let income_sum = &mut columns.income_sum[..n];
     let placement = &mut columns.placement[..n];
     let monitored = &mut columns.monitored[..n];
+    let dibao_year = &mut columns.dibao_year[..n];
+    let public_wage = &columns.public_wage[..n];
+    let enterprise_month = &columns.enterprise_month[..n];
+    let water_missing = columns.water_missing;
     // Counters accumulate in a local (kept in registers), merged into `tally` at the end.
     let mut acc = HouseholdTally::default();
     let t = ctx.t;
@@ -824,14 +906,26 @@ fn step_columns(
 
         // Income.
         let within_support = s.within_support(t, ctx.support_months);
-        let own = own_income(s, skill[i], ctx, out_of_pocket, within_support);
+        let wage = f32::from(public_wage[i]);
+        acc.public_wages_paid += u32::from(public_wage[i]);
+        let own = own_income(
+            s,
+            skill[i],
+            ctx,
+            out_of_pocket,
+            within_support,
+            wage,
+            f32::from(enterprise_month[i]),
+        );
         let mut income = own;
         let f = s.flags;
-        // Dibao is means-tested social assistance: it tops up enrolled, eligible households
-        // whatever their register status ("the last line of defence").
-        if f & flag::DIBAO != 0 && s.dibao_eligible() {
-            let top_up = (ctx.dibao_month * size - own).max(0.0);
+        // Dibao is means-tested social assistance at the county standard: it tops enrolled
+        // households up to the standard whatever their register status ("the last line of
+        // defence"); eligibility is decided at the December review (MODEL.md section 0.1).
+        if f & flag::DIBAO != 0 {
+            let top_up = (ctx.dibao_month * size - own).max(0.0).round();
             income += top_up;
+            dibao_year[i] += top_up as u32;
             acc.dibao_paid += f64::from(top_up);
         }
         if income < 0.0 {
@@ -867,7 +961,7 @@ fn step_columns(
         // Tallies.
         lanes += StockTable::lanes(
             f,
-            below || f & flag::GUARANTEES != flag::GUARANTEES,
+            below || f & flag::GUARANTEES != flag::GUARANTEES || water_missing,
             f & flag::REGISTERED != 0 || within_support,
         );
     }

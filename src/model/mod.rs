@@ -14,20 +14,32 @@
 //! - [`schedule`]: the calendar and year-indexed policy series;
 //! - [`exits`]: county exit plans, the December exit assessment, checks, routes, village and
 //!   county exit (MODEL.md 0.3);
-//! - [`relapse`]: annual relapse and new poverty, the line-step diagnostic (MODEL.md 0.4).
+//! - [`relapse`]: annual relapse and new poverty, the line-step diagnostic (MODEL.md 0.4);
+//! - [`programmes`] and its programme files ([`dibao`], [`insurance`], [`housing`],
+//!   [`schooling`], [`water`], [`public_jobs`], [`microcredit`], [`relocation`]): the regular
+//!   household programmes of MODEL.md section 0.1.
 
 pub mod cadre;
 pub mod demography;
+pub mod dibao;
 pub mod exits;
 pub mod funds;
 pub mod household;
+pub mod housing;
 pub mod industry;
 pub mod infrastructure;
+pub mod insurance;
 pub mod labour;
 pub mod measures;
+pub mod microcredit;
 pub mod monitoring;
+pub mod programmes;
 pub mod projects;
+pub mod public_jobs;
 pub mod relapse;
+pub mod relocation;
 pub mod schedule;
+pub mod schooling;
 pub mod village;
+pub mod water;
 pub mod world;

@@ -81,6 +81,27 @@ pub fn dibao_standard(economy: &EconomyParams, year: u32) -> f64 {
     )
 }
 
+/// A county's dibao standard for `year`, yuan per person-year (MODEL.md section 0.1): in 2014
+/// `ratio_2014` times the line, rising linearly to the line by `catch_up_year`, then growing
+/// as the national-average path `economy.dibao_standard` (never below that year's line).
+pub fn county_dibao_standard(
+    economy: &EconomyParams,
+    ratio_2014: f64,
+    catch_up_year: u32,
+    year: u32,
+) -> f64 {
+    let span = f64::from(catch_up_year.saturating_sub(SERIES_START_YEAR).max(1));
+    if year <= catch_up_year {
+        let progress = (f64::from(year.saturating_sub(SERIES_START_YEAR)) / span).min(1.0);
+        let ratio = ratio_2014 + (1.0 - ratio_2014).max(0.0) * progress;
+        poverty_line(economy, year) * ratio
+    } else {
+        let at_catch_up = poverty_line(economy, catch_up_year) * ratio_2014.max(1.0);
+        let growth = dibao_standard(economy, year) / dibao_standard(economy, catch_up_year);
+        (at_catch_up * growth).max(poverty_line(economy, year))
+    }
+}
+
 /// Index of central special poverty funds for `year` (2015 = 1), held after the last entry.
 pub fn funding_index(funding: &FundingParams, year: u32) -> f64 {
     indexed_series(&funding.schedule, funding.schedule_start_year, year, 0.0)
@@ -104,6 +125,21 @@ mod tests {
         let e = EconomyParams::default();
         assert!(dibao_standard(&e, 2014) < poverty_line(&e, 2014));
         assert!(dibao_standard(&e, 2017) > poverty_line(&e, 2017));
+    }
+
+    #[test]
+    fn county_standard_starts_below_the_line_reaches_it_by_catch_up_then_grows_as_the_path() {
+        let e = EconomyParams::default();
+        let low = county_dibao_standard(&e, 0.7, 2017, 2014);
+        assert!((low - 0.7 * 2800.0).abs() < 1e-9);
+        assert!(county_dibao_standard(&e, 0.7, 2017, 2016) < poverty_line(&e, 2016));
+        assert!((county_dibao_standard(&e, 0.7, 2017, 2017) - 2952.0).abs() < 1e-9);
+        assert!((county_dibao_standard(&e, 1.0, 2017, 2017) - 2952.0).abs() < 1e-9);
+        let y2018 = county_dibao_standard(&e, 0.8, 2017, 2018);
+        assert!((y2018 - 2952.0 * 4833.0 / 4301.0).abs() < 1e-6);
+        for year in 2017..2030 {
+            assert!(county_dibao_standard(&e, 0.7, 2017, year) >= poverty_line(&e, year));
+        }
     }
 
     #[test]

@@ -6,10 +6,11 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal};
 
 use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
-use super::funds::{whole, Funds, Source, Use, Yuan};
+use super::funds::{whole, Funds, Use, Yuan};
 use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{Event, Industry, Stage};
-use super::schedule::{dibao_standard, poverty_line, Calendar};
+use super::programmes::{ProgrammeCounts, ProgrammeSpending};
+use super::schedule::{poverty_line, Calendar};
 use super::world::County;
 use crate::params::{Assignment, Background, ExitRule, Params};
 use crate::rng::{stream, Purpose, Stream};
@@ -37,6 +38,9 @@ pub struct VillageStreams {
     pub demography: Stream,
     /// Monitoring visits.
     pub monitoring: Stream,
+    /// Household programmes: dibao review, insurance renewal, housing queue, schooling,
+    /// microcredit (MODEL.md section 0.1).
+    pub programmes: Stream,
 }
 
 /// Flows and stocks of one village in the current month.
@@ -218,6 +222,15 @@ pub struct Village {
     pub exit_year: Option<u32>,
     /// Whether the village's county has exited (set in December; labour halves monitoring).
     pub county_exited: bool,
+    /// What the household programmes paid this year, yuan by line (tracks.md: the money track
+    /// books it as sources and uses).
+    pub programme_spending: ProgrammeSpending,
+    /// What the household programmes did this year (take-up and events).
+    pub programme_counts: ProgrammeCounts,
+    /// The county's 2014 ratio of its dibao standard to the poverty line (drawn per county).
+    pub dibao_ratio_2014: f64,
+    /// Households of the register to relocate over 2016-2020 (the county's quota share).
+    pub relocation_quota: u32,
 }
 
 /// Identification error rates for one annual process.
@@ -338,11 +351,14 @@ impl Village {
             relapse: stream(seed, replicate, id, Purpose::Relapse),
             demography: stream(seed, replicate, id, Purpose::Demography),
             monitoring: stream(seed, replicate, id, Purpose::Monitoring),
+            programmes: stream(seed, replicate, id, Purpose::Programmes),
         };
+        let county = id % params.population.counties.max(1);
+        let dibao_ratio_2014 = super::dibao::county_ratio_2014(params, seed, replicate, county);
         let years = (params.simulation.months as usize).div_ceil(12);
         let mut village = Village {
             id,
-            county: id % params.population.counties.max(1),
+            county,
             remoteness,
             infrastructure,
             organisation,
@@ -381,9 +397,17 @@ impl Village {
             exit_context: MonthContext::default(),
             exit_year: None,
             county_exited: false,
+            programme_spending: ProgrammeSpending::default(),
+            programme_counts: ProgrammeCounts::default(),
+            dibao_ratio_2014,
+            relocation_quota: 0,
         };
         let ctx = village.month_context(params, 0, calendar, &County::new());
         village.households.settle_initial_income(&ctx, &mut hh_rng);
+        village.update_water(params, calendar.year(0));
+        // Dibao predates the programme: the county's first review enrols the eligible
+        // (with its errors) before the 2014 registration.
+        village.review_dibao(params, 0, calendar, true);
         village.identify(params, 0, calendar, true);
         village.mark_missed_poor(ctx.line);
         village.rebuild_registered_list();
@@ -513,7 +537,7 @@ impl Village {
         MonthContext {
             t,
             line: line as f32,
-            dibao_month: (dibao_standard(e, year) / 12.0) as f32,
+            dibao_month: (self.dibao_standard(params, year) / 12.0) as f32,
             farm_per_labourer_month: (e.farm_per_labourer / 12.0
                 * farm_growth
                 * (0.7 + 0.6 * self.infrastructure)
@@ -549,6 +573,7 @@ impl Village {
         let year = calendar.year(t);
         if calendar.month_of_year(t) == 1 {
             self.start_year();
+            self.open_programme_year(params, t, calendar);
         }
         self.month = MonthStats::default();
         let account_before = self.funds.year;
@@ -589,6 +614,8 @@ impl Village {
             .spend_up_to(Use::TemporaryAssistance, whole(tally.assistance_paid), t);
         self.fund_balance = self.funds.held() as f64;
         self.record_month_money(&account_before);
+        self.programme_spending.dibao += tally.dibao_paid;
+        self.programme_spending.public_jobs += f64::from(tally.public_wages_paid);
         self.month.tally = tally;
         self.year.monthly_crossings += tally.crossings;
         if ctx.monitoring {
@@ -615,6 +642,8 @@ impl Village {
         self.collective_income = 0.0;
         self.funds.start_year();
         self.maintained = false;
+        self.programme_spending = ProgrammeSpending::default();
+        self.programme_counts = ProgrammeCounts::default();
     }
 
     fn step_cadre(&mut self, params: &Params, year: u32) {
@@ -741,7 +770,9 @@ impl Village {
         let rng = &mut self.streams.assessment;
         let hh = &mut self.households;
         for i in 0..hh.len() {
-            let truly_poor = hh.truly_poor(i, line);
+            // Registration is the household's own test: a village without safe water does not
+            // put every household on the register.
+            let truly_poor = hh.truly_poor_household(i, line);
             let mut f = hh.state[i].flags;
             if f & flag::REGISTERED != 0 {
                 if f & flag::WRONGLY_REGISTERED != 0 {
@@ -751,14 +782,6 @@ impl Village {
                         f &= !(flag::REGISTERED | flag::WRONGLY_REGISTERED);
                         self.year.removals += 1;
                     }
-                }
-                if f & flag::REGISTERED != 0
-                    && f & flag::DIBAO == 0
-                    && hh.dibao_eligible(i)
-                    && rng.random::<f64>()
-                        < params.identification.dibao_takeup * (1.0 - rates.exclusion)
-                {
-                    f |= flag::DIBAO;
                 }
             } else if truly_poor && f & flag::EXITED == 0 {
                 // Exited households return through the annual relapse assessment
@@ -781,52 +804,6 @@ impl Village {
                 hh.state[i].registered_month = t as u16;
             }
             hh.state[i].flags = f;
-        }
-    }
-
-    /// Relocation (December, 2016-2020, most remote villages): registered households first.
-    fn relocate(&mut self, params: &Params, year: u32) {
-        let pol = &params.policy;
-        if !(2016..=2020).contains(&year)
-            || pol.relocation_share <= 0.0
-            || self.remoteness < pol.relocation_remoteness
-        {
-            return;
-        }
-        let n = self.households.len();
-        let target_total = (pol.relocation_share * n as f64).round() as u32;
-        let years_left = 2020 - year + 1;
-        let remaining = target_total.saturating_sub(self.relocated_total);
-        let this_year = remaining.div_ceil(years_left);
-        for _ in 0..this_year {
-            let mut chosen = None;
-            for _attempt in 0..32 {
-                let i = if !self.registered_list.is_empty()
-                    && self.streams.relocation.random::<f64>() < 0.9
-                {
-                    self.registered_list[self
-                        .streams
-                        .relocation
-                        .random_range(0..self.registered_list.len())] as usize
-                } else {
-                    self.streams.relocation.random_range(0..n)
-                };
-                if self.households.state[i].flags & flag::RELOCATED == 0 {
-                    chosen = Some(i);
-                    break;
-                }
-            }
-            let Some(i) = chosen else { break };
-            self.households.state[i].flags |= flag::RELOCATED;
-            self.relocated_total += 1;
-            self.year.relocated += 1;
-            // Earmarked county money: arrives and is spent at once (a county line).
-            let cost = whole(pol.relocation_cost);
-            self.funds
-                .pass_through(Source::CountyLines, Use::Relocation, cost);
-            self.month.funds_in += cost as f64;
-            self.month.funds_spent += cost as f64;
-            self.month.funds_earmarked += cost as f64;
         }
     }
 
@@ -887,6 +864,9 @@ impl Village {
         if t >= 12 {
             self.identify(params, t, calendar, false);
         }
+        // The household programmes' December review (MODEL.md section 0.1): dibao, housing,
+        // schooling and microcredit before the exit assessment, which sees their results.
+        self.review_programmes(params, t, calendar);
         self.exit_candidates(params, t, calendar);
     }
 
@@ -901,6 +881,8 @@ impl Village {
         self.classify_monitored(params, t, calendar, line);
         self.rebuild_registered_list();
         self.update_exit_status(params, t, calendar);
+        // For next year, on the register after exits: public-job posts.
+        self.renew_programmes(params, t, calendar);
         self.month.tally.recount_stocks(&self.households, line);
         let exits = match params.policy.exit_rule {
             ExitRule::Standard => self.year.exits,

@@ -86,6 +86,21 @@ pub const REMOVED_KEYS: &[RemovedKey] = &[
         replaced_by: "infrastructure is built by priced projects: `projects.road_cost`, \
                       `projects.road_gain` (MODEL.md section 0.6)",
     },
+    RemovedKey {
+        key: "identification.dibao_takeup",
+        replaced_by: "dibao enrolment is an annual means-tested review at the county standard \
+                      with the identification errors (`[programmes.dibao]`, MODEL.md section 0.1)",
+    },
+    RemovedKey {
+        key: "channels.housing_cost",
+        replaced_by: "housing is renovated by the county queue, `programmes.housing.capacity` and \
+                      `programmes.housing.cost` (MODEL.md section 0.1)",
+    },
+    RemovedKey {
+        key: "policy.relocation_share",
+        replaced_by: "relocation is counted at its real scale as a share of the register, \
+                      `programmes.relocation.registered_share` (MODEL.md section 0.1)",
+    },
 ];
 
 /// The entry for `key`, if model v2 removed it.
