@@ -29,6 +29,7 @@
 //! A measure the fund cannot pay is not given. Prevention is what these measures achieve; no
 //! success is drawn.
 
+use super::funds::{whole, Use};
 use rand::Rng;
 
 use super::household::{flag, monitored, referral, NEVER};
@@ -106,7 +107,7 @@ impl Village {
             // Temporary assistance, whole yuan, into this month's income.
             let room = i64::from(assistance_max.saturating_sub(u32::from(hh.assistance_year[i])));
             let month_room = i64::from(u16::MAX - hh.income_by_month[slot][i]);
-            let affordable = self.fund_balance.max(0.0).floor() as i64;
+            let affordable = self.funds.held().max(0);
             let pay = gap.min(room).min(month_room).min(affordable).max(0);
             if pay > 0 {
                 let pay_u16 = pay as u16;
@@ -114,7 +115,8 @@ impl Village {
                 hh.income_sum[i] += u32::from(pay_u16);
                 hh.assistance_year[i] += pay_u16;
                 let yuan = pay as f64;
-                self.fund_balance -= yuan;
+                self.funds.spend(Use::TemporaryAssistance, pay, t);
+                self.fund_balance = self.funds.held() as f64;
                 self.month.funds_spent += yuan;
                 self.month.tally.assistance_paid += yuan;
                 self.year.monitoring_assistance += yuan;
@@ -124,18 +126,20 @@ impl Village {
             }
             if hh.skill[i] < train_below
                 && hh.monitored[i] & monitored::TRAINED_THIS_YEAR == 0
-                && self.fund_balance >= m.training_cost
+                && self.funds.can_pay(whole(m.training_cost))
             {
                 hh.skill[i] = (hh.skill[i] + training_gain).min(1.0);
                 hh.monitored[i] |= monitored::TRAINED_THIS_YEAR;
-                self.fund_balance -= m.training_cost;
-                self.month.funds_spent += m.training_cost;
+                self.funds.spend(Use::Training, whole(m.training_cost), t);
+                self.fund_balance = self.funds.held() as f64;
+                self.month.funds_spent += whole(m.training_cost) as f64;
                 self.year.monitoring_training += m.training_cost;
             }
-            if hh.placement[i] == 0 && self.fund_balance >= m.placement_cost {
+            if hh.placement[i] == 0 && self.funds.can_pay(whole(m.placement_cost)) {
                 hh.placement[i] = 1;
-                self.fund_balance -= m.placement_cost;
-                self.month.funds_spent += m.placement_cost;
+                self.funds.spend(Use::Placement, whole(m.placement_cost), t);
+                self.fund_balance = self.funds.held() as f64;
+                self.month.funds_spent += whole(m.placement_cost) as f64;
                 self.year.monitoring_placement += m.placement_cost;
             }
         }

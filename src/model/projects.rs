@@ -30,12 +30,7 @@ pub fn expected_return(spec: &IndustrySpec, price: f64, market_access: f64, feas
 
 impl Village {
     /// One month of industry decisions.
-    pub(crate) fn step_industry_launch(
-        &mut self,
-        params: &Params,
-        county: &County,
-        t: u32,
-    ) {
+    pub(crate) fn step_industry_launch(&mut self, params: &Params, county: &County, t: u32) {
         let effort = self.effort_of(Channel::Industry);
         if effort <= 0.0 {
             return;

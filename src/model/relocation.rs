@@ -9,6 +9,7 @@
 //! `policy.relocation_cost` from the county line. A relocated household's remoteness drops to
 //! 0.2, its farm income halves and its migration chance rises (as in v1).
 
+use super::funds::{Source, Use};
 use rand::Rng;
 
 use super::household::flag;
@@ -92,11 +93,8 @@ impl Village {
             self.relocated_total += 1;
             self.year.relocated += 1;
             self.programme_spending.relocation += cost;
-            // Earmarked county money: arrives and is spent at once (v1's month flows, kept
-            // until the money track books `programme_spending`).
-            self.month.funds_in += cost;
-            self.month.funds_spent += cost;
-            self.month.funds_earmarked += cost;
+            // Earmarked county money: arrives and is spent at once (a county line).
+            self.book_line(Source::CountyLines, Use::Relocation, cost);
         }
     }
 }

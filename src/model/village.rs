@@ -6,7 +6,7 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal};
 
 use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
-use super::funds::{whole, Funds, Use, Yuan};
+use super::funds::{whole, Funds, Source, Use, Yuan};
 use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{Event, Industry, Stage};
 use super::programmes::{ProgrammeCounts, ProgrammeSpending};
@@ -616,6 +616,12 @@ impl Village {
         self.record_month_money(&account_before);
         self.programme_spending.dibao += tally.dibao_paid;
         self.programme_spending.public_jobs += f64::from(tally.public_wages_paid);
+        self.book_line(Source::CivilAffairsDibao, Use::Dibao, tally.dibao_paid);
+        self.book_line(
+            Source::CountyLines,
+            Use::PublicJobs,
+            f64::from(tally.public_wages_paid),
+        );
         self.month.tally = tally;
         self.year.monthly_crossings += tally.crossings;
         if ctx.monitoring {
@@ -624,6 +630,47 @@ impl Village {
         if calendar.is_year_end(t) {
             self.exit_context = ctx;
         }
+    }
+
+    /// Book money from a line without a village balance (county lines, civil affairs,
+    /// lending) as a source and a use of this village-year and of this month's flows
+    /// (MODEL.md 0.7), in whole yuan.
+    pub(crate) fn book_line(&mut self, source: Source, what: Use, yuan: f64) {
+        let amount = whole(yuan);
+        if amount <= 0 {
+            return;
+        }
+        self.funds.pass_through(source, what, amount);
+        let booked = amount as f64;
+        self.month.funds_in += booked;
+        self.month.funds_spent += booked;
+        self.month.funds_earmarked += booked;
+    }
+
+    /// December: book the year's annual household programmes (insurance premiums, housing,
+    /// microcredit, schooling) into the accounts, each from its line. Dibao and public-job
+    /// wages are booked monthly, relocation when it happens. Decision: premiums paid at the
+    /// January renewal are booked with the year's December accounts.
+    fn book_programme_year(&mut self) {
+        let s = self.programme_spending.clone();
+        self.book_line(Source::CountyLines, Use::Insurance, s.medical_premium);
+        self.book_line(
+            Source::CountyLines,
+            Use::MedicalAssistance,
+            s.medical_assistance,
+        );
+        self.book_line(Source::CountyLines, Use::Housing, s.housing);
+        self.book_line(Source::CountyLines, Use::Schooling, s.schooling);
+        self.book_line(
+            Source::MicrocreditLending,
+            Use::MicrocreditLoans,
+            s.microcredit_lent,
+        );
+        self.book_line(
+            Source::CountyLines,
+            Use::MicrocreditInterest,
+            s.microcredit_interest,
+        );
     }
 
     fn start_year(&mut self) {
@@ -883,6 +930,7 @@ impl Village {
         self.update_exit_status(params, t, calendar);
         // For next year, on the register after exits: public-job posts.
         self.renew_programmes(params, t, calendar);
+        self.book_programme_year();
         self.month.tally.recount_stocks(&self.households, line);
         let exits = match params.policy.exit_rule {
             ExitRule::Standard => self.year.exits,
