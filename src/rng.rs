@@ -38,6 +38,10 @@ pub enum Purpose {
     Relocation = 9,
     /// Sweep designs (Latin hypercube and Morris samples; village and replicate unused).
     SweepDesign = 10,
+    /// Dispatch of first secretaries: coverage and arrival month, drawn once at setup.
+    Dispatch = 11,
+    /// The perceived marginal returns of the `adaptive` effort split.
+    Effort = 12,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::collect::{
     ratio, IncomeHistogram, MonthRow, MonthTotals, VillageMonthSummary, VillageYearRow, YearRow,
 };
+use crate::model::did::{DidEstimate, DidSums};
 use crate::model::schedule::{funding_index, poverty_line, Calendar};
 use crate::model::village::{Village, YearEndCounts};
 use crate::model::world::{step_counties, County};
@@ -46,6 +47,9 @@ pub struct RunOutput {
     pub deadline_year: u32,
     /// One row per (year, village), only when asked for ([`RunOptions::per_village`]).
     pub villages: Vec<VillageYearRow>,
+    /// Difference-in-differences estimate of the secretary effect on the village panel, when
+    /// `0 < cadres.coverage < 1` and both groups have villages (MODEL.md 0.8).
+    pub did_estimate: Option<DidEstimate>,
 }
 
 /// What a run records beyond the aggregate rows.
@@ -148,6 +152,7 @@ pub struct Simulation {
     accounts: Accounts,
     village_rows: Vec<VillageYearRow>,
     logs: Vec<[VillageMonthSummary; 12]>,
+    did: DidSums,
 }
 
 impl Simulation {
@@ -183,6 +188,7 @@ impl Simulation {
             accounts: Accounts::default(),
             village_rows: Vec::new(),
             logs: vec![[VillageMonthSummary::default(); 12]; n_villages],
+            did: DidSums::default(),
         }
     }
 
@@ -311,6 +317,10 @@ impl Simulation {
             if let Some(slot) = self.years.get_mut((t / 12) as usize) {
                 *slot = year_row(self.replicate, year, villages, &counts, cum);
             }
+            for (v, c) in villages.iter().zip(&counts) {
+                let share = f64::from(c.truly_poor) / v.households.len().max(1) as f64;
+                self.did.add(year, v.covered, share);
+            }
             if self.options.per_village {
                 let replicate = self.replicate;
                 self.village_rows.extend(
@@ -328,6 +338,10 @@ impl Simulation {
     /// Close the run: sustained exits and relative registers of the annual rows.
     pub fn finish(self) -> RunOutput {
         let months = self.params.simulation.months;
+        let coverage = self.params.cadres.coverage;
+        let did_estimate = (self.params.cadres.enabled && coverage > 0.0 && coverage < 1.0)
+            .then(|| self.did.estimate())
+            .flatten();
         let villages = &self.villages;
         let base = self
             .years
@@ -359,6 +373,7 @@ impl Simulation {
             accounts: self.accounts,
             deadline_year: self.params.policy.deadline_year,
             villages: self.village_rows,
+            did_estimate,
         }
     }
 }
@@ -585,6 +600,7 @@ fn village_row(replicate: u32, year: u32, v: &Village, counts: &YearEndCounts) -
     let registered_end = v.registered_list.len() as u32;
     let truly_poor_end = counts.truly_poor;
     let count = |stage: Stage| v.industries.iter().filter(|p| p.stage == stage).count() as u32;
+    let (weakest, gap) = v.binding_constraint();
     VillageYearRow {
         replicate,
         year,
@@ -616,6 +632,11 @@ fn village_row(replicate: u32, year: u32, v: &Village, counts: &YearEndCounts) -
         industries_failed: count(Stage::Failed),
         funds_held: v.money_held(),
         collective_income: v.collective_income,
+        covered: v.covered,
+        secretary_months: v.year.secretary_months,
+        weakest_area: weakest.key().to_string(),
+        weakest_gap: gap,
+        mean_income_pc: counts.income_persons / f64::from(counts.persons.max(1)),
     }
 }
 
@@ -647,7 +668,7 @@ fn assess_cadres(villages: &mut [Village], params: &Params, n_counties: usize) {
             if params.incentives.recall_percentile > 0.0
                 && percentile < params.incentives.recall_percentile
             {
-                village.replace_cadre(params);
+                village.recall_cadre(params);
                 village.year.recalls += 1;
             }
         }

@@ -5,7 +5,7 @@
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal, StandardNormal};
 
-use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
+use super::cadre::{Cadre, Channel, ChannelWeights, VillageNeeds};
 use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{feasibility, Event, Industry, Stage};
 use super::schedule::{dibao_standard, poverty_line, pressure, Calendar, SERIES_START_YEAR};
@@ -28,6 +28,8 @@ pub struct VillageStreams {
     pub support: Stream,
     /// Relocation choices.
     pub relocation: Stream,
+    /// The `adaptive` team's perceived marginal returns (drawn only under `adaptive`).
+    pub effort: Stream,
 }
 
 /// Flows and stocks of one village in the current month.
@@ -82,6 +84,13 @@ pub struct YearStats {
     pub relocated: u32,
     /// Cadres recalled after a poor assessment.
     pub recalls: u32,
+    /// This village's share of its county's exit plan for the year (written by the exit plan;
+    /// a stand-in `registered_start / (deadline - year + 1)` until then), households.
+    pub planned_exits: u32,
+    /// Exits reversed by third-party checks this year, households.
+    pub exits_reversed: u32,
+    /// Months of the year with a first secretary in post (0-12).
+    pub secretary_months: u32,
 }
 
 /// One poor village.
@@ -135,6 +144,13 @@ pub struct Village {
     pub year: YearStats,
     /// True exits of year index y that relapsed within 24 months.
     pub sustained_loss: Vec<u32>,
+    /// Whether the village is among those that get a first secretary (`cadres.coverage`).
+    pub covered: bool,
+    /// Month index of the first secretary's arrival (meaningful when `covered`).
+    pub first_arrival: u32,
+    /// Knowledge the village's work is done with this month: the effort-weighted mean of the
+    /// secretary's and the committee's ([`Village::step_channel_effort`]), [0, 1].
+    pub team_knowledge: f64,
 }
 
 /// Identification error rates for one annual process.
@@ -251,7 +267,9 @@ impl Village {
             assessment: stream(seed, replicate, id, Purpose::Assessment),
             support: stream(seed, replicate, id, Purpose::Support),
             relocation: stream(seed, replicate, id, Purpose::Relocation),
+            effort: stream(seed, replicate, id, Purpose::Effort),
         };
+        let dispatch = super::dispatch::draw(params, seed, replicate, id);
         let years = (params.simulation.months as usize).div_ceil(12);
         let mut village = Village {
             id,
@@ -278,7 +296,11 @@ impl Village {
             month: MonthStats::default(),
             year: YearStats::default(),
             sustained_loss: vec![0; years],
+            covered: dispatch.covered,
+            first_arrival: dispatch.first_arrival,
+            team_knowledge: 0.0,
         };
+        village.team_knowledge = village.committee_knowledge();
         let ctx = village.month_context(params, 0, calendar, &County::new());
         village.households.settle_initial_income(&ctx, &mut hh_rng);
         village.identify(params, 0, calendar, true);
@@ -309,50 +331,27 @@ impl Village {
         (self.industry_base + producing / 2_000_000.0).min(1.0)
     }
 
-    /// A specialist in post makes up for the village's weakness in their own area: the level
-    /// the team works with is at least `channels.specialist_floor` (seed 002: party-work cadres
-    /// to weak-organisation villages, economic cadres to weak-industry villages, social-work
-    /// cadres to conflict villages).
-    fn working_level(&self, params: &Params, level: f64, specialist: Background) -> f64 {
-        match &self.cadre {
-            Some(c) if c.background == specialist => level.max(params.channels.specialist_floor),
-            _ => level,
-        }
+    /// Organisation as the team works with it: the village's true level (v2 has no specialist
+    /// floor; party-building specialists raise the level itself, MODEL.md 0.8).
+    pub fn working_organisation(&self, _params: &Params) -> f64 {
+        self.organisation
     }
 
-    /// Organisation as the team works with it (party-building specialists lift it).
-    pub fn working_organisation(&self, params: &Params) -> f64 {
-        self.working_level(params, self.organisation, Background::PartyBuilding)
+    /// Trust as the team works with it: the true level (social-work specialists raise it).
+    pub fn working_trust(&self, _params: &Params) -> f64 {
+        self.trust
     }
 
-    /// Trust as the team works with it (social-work specialists lift it).
-    pub fn working_trust(&self, params: &Params) -> f64 {
-        self.working_level(params, self.trust, Background::SocialWork)
+    /// Industry base as projects see it: the true level including producing projects.
+    pub fn working_industry_base(&self, _params: &Params) -> f64 {
+        self.industry_base_now()
     }
 
-    /// Industry base as projects see it (economic specialists lift it).
-    pub fn working_industry_base(&self, params: &Params) -> f64 {
-        self.working_level(params, self.industry_base_now(), Background::Economic)
-    }
-
-    /// The background of the next secretary: a draw from the mix, or the specialist matching
-    /// the weakest of organisation, industry base and trust.
+    /// The background of the next secretary: a draw from the mix, or the specialist whose
+    /// channel is the village's binding constraint ([`Village::binding_constraint`]).
     fn choose_background(&mut self, params: &Params) -> Background {
         match params.cadres.assignment {
-            Assignment::Matched => {
-                let options = [
-                    (Background::PartyBuilding, self.organisation),
-                    (Background::Economic, self.industry_base_now()),
-                    (Background::SocialWork, self.trust),
-                ];
-                let mut best = options[0];
-                for o in options.iter().skip(1) {
-                    if o.1 < best.1 {
-                        best = *o;
-                    }
-                }
-                best.0
-            }
+            Assignment::Matched => self.binding_constraint().0,
             Assignment::Random => {
                 let shares = params.cadres.mix.shares();
                 let mut u: f64 = self.streams.cadres.random();
@@ -382,6 +381,13 @@ impl Village {
         self.cadre = Some(Cadre::arrive(background, params, predecessor));
     }
 
+    /// Recall the secretary after a poor assessment (MODEL.md 0.8): the successor is a
+    /// newcomer (no handover, knowledge reset, the newcomer's rush).
+    pub fn recall_cadre(&mut self, params: &Params) {
+        let background = self.choose_background(params);
+        self.cadre = Some(Cadre::newcomer(background, params));
+    }
+
     /// Quantities the household step needs this month (public for benchmarks).
     pub fn month_context(
         &self,
@@ -398,10 +404,8 @@ impl Village {
             1.0
         };
         let monitoring = params.policy.monitoring && year >= params.policy.monitoring_start_year;
-        let effective = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.effective_effort(params));
+        // The household channel's effort (the secretary's team and the committee) flags.
+        let effective = self.channel_effort[Channel::Household as usize];
         let line = poverty_line(e, year);
         let growth = (1.0 + e.income_growth).powi(year as i32 - SERIES_START_YEAR as i32);
         MonthContext {
@@ -445,22 +449,16 @@ impl Village {
         let year = calendar.year(t);
         if calendar.month_of_year(t) == 1 {
             self.start_year();
+            self.year.planned_exits = super::assessment::stand_in_plan(
+                self.year.registered_start,
+                params.policy.deadline_year,
+                year,
+            );
         }
         self.month = MonthStats::default();
-        self.step_cadre(params, year);
+        self.step_cadre(params, t);
         self.step_funds(params, t);
-        let effective = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.effective_effort(params));
-        let knowledge = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.working_knowledge(params));
-        let weights = channel_weights(params.cadres.strategy, knowledge, self.needs());
-        for (slot, w) in self.channel_effort.iter_mut().zip(weights) {
-            *slot = effective * w;
-        }
+        self.step_channel_effort(params);
         self.step_organisation(params);
         self.step_infrastructure(params);
         self.step_industry_launch(params, calendar.fractional_year(t));
@@ -504,8 +502,10 @@ impl Village {
         self.collective_income = 0.0;
     }
 
-    fn step_cadre(&mut self, params: &Params, year: u32) {
-        if !params.cadres.enabled || year < params.cadres.start_year {
+    /// Dispatch and rotation (MODEL.md 0.8): a covered village's first secretary arrives in
+    /// its drawn month; each successor at the end of the predecessor's tenure.
+    fn step_cadre(&mut self, params: &Params, t: u32) {
+        if !params.cadres.enabled || !self.covered || t < self.first_arrival {
             return;
         }
         if let Some(c) = &self.cadre {
@@ -521,6 +521,7 @@ impl Village {
         let remoteness = self.remoteness;
         if let Some(c) = self.cadre.as_mut() {
             c.step_month(params, remoteness);
+            self.year.secretary_months += 1;
         }
     }
 
@@ -544,21 +545,16 @@ impl Village {
         self.month.funds_returned += returned;
     }
 
-    fn bonus(&self, params: &Params, background: Background) -> f64 {
-        match &self.cadre {
-            Some(c) if c.background == background => params.channels.specialist_bonus,
-            _ => 1.0,
-        }
-    }
-
     fn step_organisation(&mut self, params: &Params) {
         let effort = self.channel_effort[Channel::Organisation as usize];
         let gain = params.channels.organisation_gain * effort;
         // Diminishing returns: a weak branch gains most from the same effort, which is where a
         // matched specialist pays off (seed 002).
-        self.organisation +=
-            gain * self.bonus(params, Background::PartyBuilding) * (1.0 - self.organisation);
-        self.trust += gain * self.bonus(params, Background::SocialWork) * (1.0 - self.trust);
+        // Party-building specialists raise organisation, social-work specialists trust.
+        let organisation_gain = 1.0 + self.background_gain(params, |t| t.organisation_gain);
+        let trust_gain = 1.0 + self.background_gain(params, |t| t.trust_gain);
+        self.organisation += gain * organisation_gain * (1.0 - self.organisation);
+        self.trust += gain * trust_gain * (1.0 - self.trust);
         self.organisation = self.organisation.clamp(0.0, 1.0);
         self.trust = self.trust.clamp(0.0, 1.0);
     }
@@ -580,7 +576,11 @@ impl Village {
 
     fn step_industry_launch(&mut self, params: &Params, fractional_year: f64) {
         let effort = self.channel_effort[Channel::Industry as usize];
-        let Some(cadre) = &self.cadre else { return };
+        // Without a secretary the committee launches with its own effort and knowledge.
+        let feasibility_gain = self.background_gain(params, |t| t.feasibility_gain);
+        let experience = self.project_experience();
+        let rushed = self.newcomer_rush();
+        let knowledge = self.team_knowledge;
         let rng = &mut self.streams.industries;
         if rng.random::<f64>() >= params.channels.industry_launch_rate * effort {
             return;
@@ -606,21 +606,16 @@ impl Village {
         if self.fund_balance < spec.capex {
             return;
         }
-        let specialist = if cadre.background == Background::Economic {
-            params.channels.economic_feasibility_bonus
-        } else {
-            0.0
-        };
-        // Existing value chains make projects easier to run; an economic specialist makes up
-        // for a weak base.
+        // Existing value chains make projects easier to run; an economic specialist raises
+        // feasibility (`feasibility_gain`).
         let base =
             params.channels.industry_base_feasibility * (self.working_industry_base(params) - 0.5);
-        let bonus = specialist + base;
+        let bonus = feasibility_gain + base;
         let feas = feasibility(
-            cadre.working_knowledge(params),
-            cadre.experience_factor(),
+            knowledge,
+            experience,
             pressure(&params.policy, fractional_year),
-            cadre.months_in_post <= 6,
+            rushed,
             bonus,
         );
         self.industries.push(Industry::launch(kind, spec, feas));
@@ -630,21 +625,13 @@ impl Village {
     }
 
     fn step_contacts(&mut self, params: &Params) {
-        let Some(cadre) = &self.cadre else { return };
         if self.registered_list.is_empty() {
             return;
         }
-        let knowledge = cadre.working_knowledge(params);
-        let motivation_bonus = if cadre.background == Background::SocialWork {
-            params.channels.specialist_bonus
-        } else {
-            1.0
-        };
-        let training_bonus = if cadre.background == Background::YoungGraduate {
-            params.channels.specialist_bonus
-        } else {
-            1.0
-        };
+        // The secretary's team and the committee (without a secretary, the committee alone).
+        let knowledge = self.team_knowledge;
+        let motivation_bonus = 1.0 + self.background_gain(params, |t| t.trust_gain);
+        let takeup_gain = self.background_gain(params, |t| t.takeup_gain);
         // A functioning branch extends the team's reach; villagers' trust decides whether a
         // fitting measure is taken up.
         let expected = self.channel_effort[Channel::Household as usize]
@@ -665,8 +652,15 @@ impl Village {
                 continue;
             }
             self.month.contacts += 1;
-            let fits = rng.random::<f64>() < knowledge * take_up;
             let measure = fitting_measure(hh, i, threshold);
+            // Young graduates raise the take-up of social assistance (He and Wang 2017).
+            let assistance = matches!(measure, Measure::Insurance | Measure::Dibao);
+            let accepted = if assistance {
+                (take_up + takeup_gain).min(1.0)
+            } else {
+                take_up
+            };
+            let fits = rng.random::<f64>() < knowledge * accepted;
             let cost = if measure == Measure::Housing {
                 ch.housing_cost
             } else {
@@ -692,8 +686,7 @@ impl Village {
                         .min(1.0);
                 }
                 Measure::Training => {
-                    hh.skill[i] =
-                        (hh.skill[i] + (ch.training_gain * training_bonus) as f32).min(1.0);
+                    hh.skill[i] = (hh.skill[i] + ch.training_gain as f32).min(1.0);
                 }
                 Measure::JobPlacement => {
                     // Employers take the more skilled first: placement succeeds with p = skill.
@@ -708,10 +701,10 @@ impl Village {
     /// Advance projects; returns this month's dividend pool for registered households, yuan.
     fn step_industries(&mut self, params: &Params, county: &County) -> f64 {
         let market_access = 1.0 - 0.3 * self.remoteness;
-        let e_commerce = match &self.cadre {
-            Some(c) if c.background == Background::YoungGraduate => 1.1,
-            _ => 1.0,
-        };
+        // Young graduates' e-commerce (`market_gain`), economic specialists' better-run
+        // projects (`return_gain`).
+        let e_commerce = (1.0 + self.background_gain(params, |t| t.market_gain))
+            * (1.0 + self.background_gain(params, |t| t.return_gain));
         let mut dividends = 0.0;
         for slot in 0..self.industries.len() {
             let kind = self.industries[slot].kind;
@@ -785,10 +778,7 @@ impl Village {
     fn identify(&mut self, params: &Params, t: u32, calendar: Calendar, first_year: bool) {
         let year = calendar.year(t);
         let line = poverty_line(&params.economy, year) as f32;
-        let knowledge = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.working_knowledge(params));
+        let knowledge = self.targeting_knowledge(params);
         let effort = self.channel_effort[Channel::Identification as usize];
         let rates = error_rates(
             params,
@@ -974,11 +964,7 @@ impl Village {
         }
         self.rebuild_registered_list();
         self.month.tally.recount_stocks(&self.households, line);
-        let exits = match params.policy.exit_rule {
-            ExitRule::Standard => self.year.exits,
-            ExitRule::Strict => self.year.true_exits,
-        };
-        self.score = f64::from(exits) / f64::from(self.year.registered_start.max(1));
+        self.score = super::assessment::score(&self.year, calendar.year(t));
     }
 
     /// Year-end counts of this village's households in one pass (December, after the annual
@@ -993,6 +979,9 @@ impl Village {
             let poor = hh.truly_poor(i, line);
             c.truly_poor += u32::from(poor);
             c.missed += u32::from(poor && !registered);
+            let size = hh.state[i].size;
+            c.income_persons += f64::from(hh.income_pc(i)) * f64::from(size);
+            c.persons += u32::from(size);
             c.wrongly += u32::from(registered && !poor);
             if registered {
                 c.inclusion_errors += u32::from(f & flag::WRONGLY_REGISTERED != 0);
@@ -1026,4 +1015,8 @@ pub struct YearEndCounts {
     pub registered_ill: u32,
     /// Sum of registered households' income per capita, yuan per person-year.
     pub registered_income: f64,
+    /// Sum over households of income per capita x household size, yuan per year.
+    pub income_persons: f64,
+    /// Persons in the village's households.
+    pub persons: u32,
 }
