@@ -882,7 +882,7 @@ impl Default for ChannelParams {
             housing_cost: 20_000.0,
             contact_cost: 500.0,
             base_committee_effort: 0.25,
-            diminishing: 0.5,
+            diminishing: 1.2,
             perception_noise: 1.5,
         }
     }
