@@ -257,6 +257,23 @@ mod tests {
     }
 
     #[test]
+    fn without_a_secretary_the_committee_spends_the_fund() {
+        let spent = |committee: f64| -> f64 {
+            let mut p = Params::small(4, 60, 36, 1);
+            p.cadres.coverage = 0.0;
+            p.channels.base_committee_effort = committee;
+            let out = crate::sim::run_replicate(&p, 0);
+            out.years.iter().map(|y| y.funds_spent).sum()
+        };
+        let idle = spent(0.0);
+        let working = spent(0.25);
+        assert!(
+            working > idle + 100_000.0,
+            "committee {working} vs none {idle}"
+        );
+    }
+
+    #[test]
     fn the_committee_keeps_every_channel_going_without_a_secretary() {
         let params = Params::small(1, 60, 12, 1);
         let mut v = Village::new(

@@ -88,6 +88,22 @@ mod tests {
     }
 
     #[test]
+    fn the_binding_constraint_is_the_weakest_true_level() {
+        let p = Params::small(1, 40, 12, 1);
+        let calendar = crate::model::schedule::Calendar { start_year: 2014 };
+        let mut v = Village::new(0, &p, 1, 0, calendar);
+        v.industries.clear();
+        v.organisation = 0.6;
+        v.trust = 0.1;
+        v.industry_base = 0.4;
+        let (bg, gap) = v.binding_constraint();
+        assert_eq!(bg, Background::SocialWork);
+        assert!((gap - 0.4).abs() < 1e-12);
+        v.organisation = 0.05;
+        assert_eq!(v.binding_constraint().0, Background::PartyBuilding);
+    }
+
+    #[test]
     fn arrivals_spread_over_the_dispatch_year() {
         let p = Params::default();
         let mut seen = [0u32; 12];
