@@ -166,6 +166,19 @@ pub struct VillageYearRow {
     pub village_exit_year: Option<u32>,
     /// Year the village's county exited (all its villages had), if it has by this year.
     pub county_exit_year: Option<u32>,
+    /// Among the villages that get a first secretary (`cadres.coverage`): the panel's
+    /// treatment group.
+    pub covered: bool,
+    /// Months of the year with a first secretary in post (0-12).
+    pub secretary_months: u32,
+    /// The specialist whose area is the village's weakest (binding constraint: party_building
+    /// = organisation, economic = industry base, social_work = trust), true levels.
+    pub weakest_area: String,
+    /// How far the weakest area lies below the mean of the other two, 0-1.
+    pub weakest_gap: f64,
+    /// Village mean income per capita (household income per capita weighted by household
+    /// size), yuan per person-year.
+    pub mean_income_pc: f64,
 }
 
 /// One row of `annual.csv`. Rates with a zero denominator are empty (NA).

@@ -301,11 +301,13 @@ pub struct CadreParams {
     pub recover: f64,
     /// Whether a successor inherits half of the predecessor's village knowledge.
     pub handover: bool,
-    /// Share of the unknown part of a village that general know-how from grassroots experience
-    /// fills: working knowledge = k + (1 - k) x this x experience factor (years / 20, capped at
-    /// 1). Used wherever knowledge acts (measure fit, identification, project feasibility, the
-    /// adaptive strategy's focus); outputs report raw local knowledge.
-    pub experience_knowhow: f64,
+    /// Share of villages that get a first secretary, [0, 1] (97.6% of poor villages had one,
+    /// seed 004; MODEL.md 0.8). Drawn per village at setup from its own dispatch stream, the
+    /// same draw at every coverage, so the villages covered at 0.5 are among those at 0.976.
+    pub coverage: f64,
+    /// Months over which covered villages' first secretaries arrive, from January of
+    /// `start_year` (uniform; MODEL.md 0.8, default 12 = over 2015).
+    pub arrival_spread_months: u32,
 }
 
 impl Default for CadreParams {
@@ -323,7 +325,8 @@ impl Default for CadreParams {
             strategy: Strategy::Balanced,
             recover: 0.02,
             handover: true,
-            experience_knowhow: 0.4,
+            coverage: 0.976,
+            arrival_spread_months: 12,
         }
     }
 }
@@ -349,6 +352,26 @@ pub struct CadreType {
     pub coordination: f64,
     /// Years of grassroots work on arrival (feeds project feasibility).
     pub experience_years: f64,
+    /// Feasibility added to the team's projects (economic specialists; MODEL.md 0.8).
+    pub feasibility_gain: f64,
+    /// Relative increase of producing projects' returns (economic specialists: better-run
+    /// projects), x (1 + this).
+    pub return_gain: f64,
+    /// Relative increase of the organisation gained from organisation-channel effort (party
+    /// building), x (1 + this); organisation lowers leakage and raises the committee's effort.
+    pub organisation_gain: f64,
+    /// Relative increase of the trust gained from organisation-channel effort and of the
+    /// motivation gained from "endogenous drive" measures (social work), x (1 + this).
+    pub trust_gain: f64,
+    /// Share of the team's remaining ignorance of who is poor that the secretary closes for
+    /// identification (young graduates: targeting, He and Wang 2017), in [0, 1].
+    pub targeting_gain: f64,
+    /// Added to the take-up of social assistance offered by a contact (dibao, insurance;
+    /// young graduates), probability in [0, 1].
+    pub takeup_gain: f64,
+    /// Relative increase of the price villages get for industry output (e-commerce; young
+    /// graduates), x (1 + this).
+    pub market_gain: f64,
 }
 
 impl CadreType {
@@ -368,6 +391,13 @@ impl CadreType {
             unit_resources: unit,
             coordination: unit * COORDINATED_PER_DIRECT_TENTHS / 10.0,
             experience_years: years,
+            feasibility_gain: 0.0,
+            return_gain: 0.0,
+            organisation_gain: 0.0,
+            trust_gain: 0.0,
+            targeting_gain: 0.0,
+            takeup_gain: 0.0,
+            market_gain: 0.0,
         }
     }
 }
@@ -400,15 +430,32 @@ pub struct CadreTypes {
 
 impl Default for CadreTypes {
     fn default() -> Self {
+        // Channel gains (MODEL.md 0.8; directions from the spec, sizes provisional: v1's
+        // specialist bonus 1.5 and feasibility bonus 0.2, e-commerce x1.1).
         CadreTypes {
-            young_graduate: CadreType::new(0.10, 0.08, 0.90, 0.020, 150_000.0, 1.0),
+            young_graduate: CadreType {
+                targeting_gain: 0.3,
+                takeup_gain: 0.1,
+                market_gain: 0.1,
+                ..CadreType::new(0.10, 0.08, 0.90, 0.020, 150_000.0, 1.0)
+            },
             experienced: CadreType {
                 coordination: 1.5 * 300_000.0 * COORDINATED_PER_DIRECT_TENTHS / 10.0,
                 ..CadreType::new(0.40, 0.05, 0.70, 0.008, 300_000.0, 25.0)
             },
-            economic: CadreType::new(0.20, 0.06, 0.80, 0.012, 250_000.0, 8.0),
-            party_building: CadreType::new(0.25, 0.06, 0.80, 0.012, 200_000.0, 8.0),
-            social_work: CadreType::new(0.30, 0.06, 0.80, 0.012, 150_000.0, 8.0),
+            economic: CadreType {
+                feasibility_gain: 0.2,
+                return_gain: 0.1,
+                ..CadreType::new(0.20, 0.06, 0.80, 0.012, 250_000.0, 8.0)
+            },
+            party_building: CadreType {
+                organisation_gain: 0.5,
+                ..CadreType::new(0.25, 0.06, 0.80, 0.012, 200_000.0, 8.0)
+            },
+            social_work: CadreType {
+                trust_gain: 0.5,
+                ..CadreType::new(0.30, 0.06, 0.80, 0.012, 150_000.0, 8.0)
+            },
         }
     }
 }
@@ -576,6 +623,9 @@ pub struct IncentiveParams {
     pub recall_percentile: f64,
     /// Incentive term without career incentives.
     pub incentive_without_promotion: f64,
+    /// With promotion on performance, the incentive is `incentive_without_promotion` + this x
+    /// (0.5 + 0.5 x last percentile) (MODEL.md 0.8: 0.3 + 0.7 x ...).
+    pub promotion_weight: f64,
 }
 
 impl Default for IncentiveParams {
@@ -588,6 +638,7 @@ impl Default for IncentiveParams {
             promotion_share: 0.2,
             recall_percentile: 0.0,
             incentive_without_promotion: 0.3,
+            promotion_weight: 0.7,
         }
     }
 }
@@ -1039,14 +1090,6 @@ pub struct ChannelParams {
     /// Organisation (and trust) gained per month per unit of organisation-channel effort, x (1 -
     /// current level): weak villages gain most.
     pub organisation_gain: f64,
-    /// Multiplier on a specialist's own channel (party building: organisation; social work:
-    /// trust and motivation).
-    pub specialist_bonus: f64,
-    /// Feasibility added by an economic specialist.
-    pub economic_feasibility_bonus: f64,
-    /// While in post, a specialist lifts the level of their own area (organisation, trust or
-    /// industry base) that the team works with to at least this.
-    pub specialist_floor: f64,
     /// Feasibility added per point of industry base above 0.5 (subtracted below it): existing
     /// value chains make projects easier to run.
     pub industry_base_feasibility: f64,
@@ -1054,6 +1097,16 @@ pub struct ChannelParams {
     pub training_gain: f64,
     /// Motivation gained from one motivation ("endogenous drive") measure.
     pub motivation_gain: f64,
+    /// Effort the village committee and party branch give every channel, x organisation, with
+    /// or without a secretary (MODEL.md 0.1: the regular programme runs without one).
+    pub base_committee_effort: f64,
+    /// Curvature of diminishing returns within a channel: effective effort = (1 - exp(-d x
+    /// raw)) / d, raw = persons x enthusiasm x (1 - admin burden) x channel weight, plus the
+    /// committee's effort (MODEL.md 0.8). 0 = linear.
+    pub diminishing: f64,
+    /// Log-sd of the error in the marginal returns the `adaptive` team perceives, at knowledge
+    /// 0; it falls as (1 - knowledge).
+    pub perception_noise: f64,
 }
 
 impl Default for ChannelParams {
@@ -1061,12 +1114,12 @@ impl Default for ChannelParams {
         ChannelParams {
             contacts_per_effort: 15.0,
             organisation_gain: 0.01,
-            specialist_bonus: 1.5,
-            economic_feasibility_bonus: 0.2,
-            specialist_floor: 0.6,
             industry_base_feasibility: 0.4,
             training_gain: 0.1,
             motivation_gain: 0.1,
+            base_committee_effort: 0.25,
+            diminishing: 1.2,
+            perception_noise: 1.5,
         }
     }
 }
@@ -1443,7 +1496,13 @@ impl Params {
             10.0,
         );
         c.unit("cadres.recover", k.recover);
-        c.unit("cadres.experience_knowhow", k.experience_knowhow);
+        c.unit("cadres.coverage", k.coverage);
+        c.count(
+            "cadres.arrival_spread_months",
+            k.arrival_spread_months.into(),
+            1,
+            60,
+        );
 
         for bg in Background::ALL {
             let t = self.cadre_types.get(bg);
@@ -1465,6 +1524,18 @@ impl Params {
                 0.0,
                 60.0,
             );
+            c.unit(&format!("{base}.feasibility_gain"), t.feasibility_gain);
+            c.range(&format!("{base}.return_gain"), t.return_gain, 0.0, 5.0);
+            c.range(
+                &format!("{base}.organisation_gain"),
+                t.organisation_gain,
+                0.0,
+                5.0,
+            );
+            c.range(&format!("{base}.trust_gain"), t.trust_gain, 0.0, 5.0);
+            c.unit(&format!("{base}.targeting_gain"), t.targeting_gain);
+            c.unit(&format!("{base}.takeup_gain"), t.takeup_gain);
+            c.range(&format!("{base}.market_gain"), t.market_gain, 0.0, 5.0);
         }
     }
 
@@ -1578,6 +1649,7 @@ impl Params {
             "incentives.incentive_without_promotion",
             i.incentive_without_promotion,
         );
+        c.unit("incentives.promotion_weight", i.promotion_weight);
 
         let pol = &self.policy;
         c.count("policy.deadline_year", pol.deadline_year.into(), 2000, 2100);
@@ -1650,18 +1722,15 @@ impl Params {
             1000.0,
         );
         c.unit("channels.organisation_gain", ch.organisation_gain);
-        c.range("channels.specialist_bonus", ch.specialist_bonus, 1.0, 10.0);
-        c.unit(
-            "channels.economic_feasibility_bonus",
-            ch.economic_feasibility_bonus,
-        );
-        c.unit("channels.specialist_floor", ch.specialist_floor);
         c.unit(
             "channels.industry_base_feasibility",
             ch.industry_base_feasibility,
         );
         c.unit("channels.training_gain", ch.training_gain);
         c.unit("channels.motivation_gain", ch.motivation_gain);
+        c.unit("channels.base_committee_effort", ch.base_committee_effort);
+        c.range("channels.diminishing", ch.diminishing, 0.0, 10.0);
+        c.range("channels.perception_noise", ch.perception_noise, 0.0, 10.0);
 
         let id = &self.identification;
         c.unit("identification.base_exclusion", id.base_exclusion);
@@ -1891,7 +1960,7 @@ impl Params {
 }
 
 /// Keys of `[cadres]` (for the advice when the programme is switched off).
-const CADRE_KEYS: [&str; 13] = [
+const CADRE_KEYS: [&str; 14] = [
     "enabled",
     "start_year",
     "mix",
@@ -1904,7 +1973,8 @@ const CADRE_KEYS: [&str; 13] = [
     "strategy",
     "recover",
     "handover",
-    "experience_knowhow",
+    "coverage",
+    "arrival_spread_months",
 ];
 
 /// Keys of `[policy]` that only matter while monitoring is on.

@@ -54,6 +54,10 @@ pub enum Purpose {
     /// County-level programme draws (the "village" coordinate is the county id): the county's
     /// 2014 dibao standard relative to the line.
     CountyProgrammes = 12,
+    /// Dispatch of first secretaries: coverage and arrival month, drawn once at setup.
+    Dispatch = 51,
+    /// The perceived marginal returns of the `adaptive` effort split.
+    Effort = 52,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::collect::{
     ratio, IncomeHistogram, MonthRow, MonthTotals, VillageMonthSummary, VillageYearRow, YearRow,
 };
+use crate::model::did::{DidEstimate, DidSums};
 use crate::model::exits::{county_exit_decision, plan_exits, update_county_exits, ExitRoute};
 use crate::model::funds::{apportion, whole, Source, Use, YearAccount, Yuan};
 use crate::model::household::{flag, NEVER};
@@ -89,6 +90,9 @@ pub struct RunOutput {
     pub ledger: Vec<AccountRow>,
     /// Registered and exited persons at the end of 2020, for cost per person.
     pub money: MoneyTotals,
+    /// Difference-in-differences estimate of the secretary effect on the village panel, when
+    /// `0 < cadres.coverage < 1` and both groups have villages (MODEL.md 0.8).
+    pub did_estimate: Option<DidEstimate>,
 }
 
 /// What a run records beyond the aggregate rows.
@@ -195,6 +199,7 @@ pub struct Simulation {
     county_pools: Vec<Yuan>,
     ledger: Vec<AccountRow>,
     money: MoneyTotals,
+    did: DidSums,
 }
 
 impl Simulation {
@@ -235,6 +240,7 @@ impl Simulation {
             county_pools,
             ledger: Vec::new(),
             money: MoneyTotals::default(),
+            did: DidSums::default(),
         }
     }
 
@@ -385,6 +391,10 @@ impl Simulation {
             if let Some(slot) = self.years.get_mut((t / 12) as usize) {
                 *slot = year_row(self.replicate, year, villages, &counts, cum, &self.counties);
             }
+            for (v, c) in villages.iter().zip(&counts) {
+                let share = f64::from(c.truly_poor) / v.households.len().max(1) as f64;
+                self.did.add(year, v.covered, share);
+            }
             if self.options.per_village {
                 let replicate = self.replicate;
                 self.village_rows.extend(
@@ -462,6 +472,10 @@ impl Simulation {
     /// Close the run: sustained exits and relative registers of the annual rows.
     pub fn finish(self) -> RunOutput {
         let months = self.params.simulation.months;
+        let coverage = self.params.cadres.coverage;
+        let did_estimate = (self.params.cadres.enabled && coverage > 0.0 && coverage < 1.0)
+            .then(|| self.did.estimate())
+            .flatten();
         let villages = &self.villages;
         let base = self
             .years
@@ -495,6 +509,7 @@ impl Simulation {
             villages: self.village_rows,
             ledger: self.ledger,
             money: self.money,
+            did_estimate,
         }
     }
 }
@@ -794,6 +809,7 @@ fn village_row(
     let registered_end = v.registered_list.len() as u32;
     let truly_poor_end = counts.truly_poor;
     let count = |stage: Stage| v.industries.iter().filter(|p| p.stage == stage).count() as u32;
+    let (weakest, gap) = v.binding_constraint();
     VillageYearRow {
         replicate,
         year,
@@ -827,6 +843,11 @@ fn village_row(
         collective_income: v.collective_income,
         village_exit_year: v.exit_year,
         county_exit_year: counties.get(v.county as usize).and_then(|c| c.exit_year),
+        covered: v.covered,
+        secretary_months: v.year.secretary_months,
+        weakest_area: weakest.key().to_string(),
+        weakest_gap: gap,
+        mean_income_pc: counts.income_persons / f64::from(counts.persons.max(1)),
     }
 }
 
@@ -858,7 +879,7 @@ fn assess_cadres(villages: &mut [Village], params: &Params, n_counties: usize) {
             if params.incentives.recall_percentile > 0.0
                 && percentile < params.incentives.recall_percentile
             {
-                village.replace_cadre(params);
+                village.recall_cadre(params);
                 village.year.recalls += 1;
             }
         }

@@ -641,11 +641,12 @@ mod tests {
         let story = trace(&params, 0, 1, 7, None).expect("household exists");
         assert_eq!(story.months.len(), params.simulation.months as usize);
         assert!(story.events.windows(2).all(|w| w[0].month <= w[1].month));
-        // Every village gets a first secretary in 2015: the story says so.
+        // First secretaries arrive over 2015 (staggered dispatch, MODEL.md 0.8); almost every
+        // village is covered, so the story says when one came.
         assert!(story
             .events
             .iter()
-            .any(|e| e.kind == EventKind::NewSecretary && e.label == "2015-01"));
+            .any(|e| e.kind == EventKind::NewSecretary && e.label.starts_with("2015-")));
     }
 
     #[test]

@@ -82,6 +82,16 @@ pub struct Summary {
     pub annual: BTreeMap<String, Vec<YearBand>>,
     /// Per run total, over replicates.
     pub totals: BTreeMap<String, Band>,
+    /// Difference-in-differences estimate of the secretary effect on the village panel (change
+    /// in the share of households truly poor, 2015-2020 vs 2014, covered vs uncovered), over
+    /// replicates; only when `0 < cadres.coverage < 1` (MODEL.md 0.8).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_estimate: Option<Band>,
+    /// The same estimate relative to the covered villages' counterfactual share, comparable
+    /// with the paired relative change of `povsim compare scenarios/no_secretary.toml
+    /// scenarios/baseline.toml`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_relative: Option<Band>,
 }
 
 /// Reads one indicator from an annual row (`None` = NA).
@@ -284,6 +294,14 @@ pub fn summarise(scenario: &str, runs: &[RunOutput]) -> Summary {
         band: [BAND.0, BAND.1],
         annual,
         totals,
+        did_estimate: Band::of(
+            runs.iter()
+                .filter_map(|r| r.did_estimate.map(|d| d.estimate)),
+        ),
+        did_relative: Band::of(
+            runs.iter()
+                .filter_map(|r| r.did_estimate.map(|d| d.relative)),
+        ),
     }
 }
 

@@ -212,6 +212,36 @@ pub const CODEBOOK: &[Column] = &[
         unit: "year",
         definition: "Year the village's county exited (empty if not yet).",
     },
+    Column {
+        file: "villages.csv",
+        name: "covered",
+        unit: "true/false",
+        definition: "The village is among those that get a first secretary (cadres.coverage, drawn at setup): the panel's treatment group.",
+    },
+    Column {
+        file: "villages.csv",
+        name: "secretary_months",
+        unit: "months (0-12)",
+        definition: "Months of the year with a first secretary in post.",
+    },
+    Column {
+        file: "villages.csv",
+        name: "weakest_area",
+        unit: "background key",
+        definition: "The specialist whose area is the village's weakest on 31 December (party_building = organisation, economic = industry base, social_work = trust), true levels: the binding constraint matched selection reads.",
+    },
+    Column {
+        file: "villages.csv",
+        name: "weakest_gap",
+        unit: "index points (0-1)",
+        definition: "How far the weakest of organisation, industry base and trust lies below the mean of the other two.",
+    },
+    Column {
+        file: "villages.csv",
+        name: "mean_income_pc",
+        unit: "yuan per person-year",
+        definition: "Village mean income per capita on 31 December: households' income per capita weighted by household size.",
+    },
 ];
 
 /// `codebook.csv`: the whole codebook (`file, name, unit, definition`), in the order above.

@@ -1,5 +1,7 @@
-//! The first secretary and the work team: knowledge, enthusiasm, effort and its split across
-//! channels. Pure state and update functions; no randomness here except what callers pass in.
+//! The first secretary and the work team (MODEL.md sections 0.8 and 7, "Cadre"): knowledge,
+//! enthusiasm, and the fixed strategies' split of effort across channels. Pure state and
+//! update functions; no randomness here. Effort per channel with diminishing returns, the
+//! committee and the `adaptive` split are in [`super::channels`].
 
 use crate::params::{Background, Params, Strategy, SubsidyScheme};
 
@@ -80,7 +82,7 @@ impl Cadre {
         };
         let rate = (profile.learning_rate * boost).min(1.0);
         self.knowledge += rate * (1.0 - self.knowledge);
-        let incentive = incentive(params, self.last_percentile);
+        let incentive = super::assessment::incentive(params, self.last_percentile);
         let adequacy = subsidy_adequacy(params, remoteness);
         let drain = params.cadres.admin_burden + remoteness * (1.0 - adequacy);
         self.enthusiasm += params.cadres.recover * incentive - profile.fatigue * drain;
@@ -88,30 +90,16 @@ impl Cadre {
         self.months_in_post += 1;
     }
 
-    /// Effective effort: enthusiasm x (1 - admin burden) x team multiplier.
-    pub fn effective_effort(&self, params: &Params) -> f64 {
-        let team = f64::from(params.cadres.team_size.max(1));
-        self.enthusiasm * (1.0 - params.cadres.admin_burden) * (1.0 + 0.25 * (team - 1.0))
+    /// A newcomer sent after a recall (MODEL.md 0.8): no handover, knowledge reset to the
+    /// background's initial level, and the newcomer's rush of the first months.
+    pub fn newcomer(background: Background, params: &Params) -> Cadre {
+        Cadre::arrive(background, params, None)
     }
 
-    /// Knowledge as it works in practice: local knowledge, plus general know-how from
-    /// grassroots experience filling part of what is not yet known locally,
-    /// k + (1 - k) x h x experience factor with h = `cadres.experience_knowhow`. It gives
-    /// experienced secretaries their faster start (seed 001), an edge that fades as everyone
-    /// learns the village.
-    pub fn working_knowledge(&self, params: &Params) -> f64 {
-        let knowhow = params.cadres.experience_knowhow * self.experience_factor();
-        self.knowledge + (1.0 - self.knowledge) * knowhow
-    }
-}
-
-/// The incentive term of the enthusiasm equation: 0.3 without career incentives, 1.0 x the
-/// last assessment percentile when promotion depends on performance.
-pub fn incentive(params: &Params, last_percentile: f64) -> f64 {
-    if params.incentives.promotion_on_performance {
-        last_percentile
-    } else {
-        params.incentives.incentive_without_promotion
+    /// Raw effort one team member brings to a channel of weight 1: enthusiasm x (1 - admin
+    /// burden) (members share the secretary's enthusiasm; Decision, V2_DESIGN 0.8).
+    pub fn effort_per_person(&self, params: &Params) -> f64 {
+        self.enthusiasm * (1.0 - params.cadres.admin_burden)
     }
 }
 
@@ -125,7 +113,7 @@ pub fn subsidy_adequacy(params: &Params, remoteness: f64) -> f64 {
     (subsidy / (inc.base_cost * (1.0 + remoteness))).min(1.0)
 }
 
-/// What the cadre perceives as the village's weakest area, for the adaptive strategy.
+/// The village's levels the `adaptive` strategy values channels by.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VillageNeeds {
     /// Share of households registered poor, [0, 1].
@@ -138,37 +126,15 @@ pub struct VillageNeeds {
     pub organisation: f64,
 }
 
-/// Channel weights for a strategy. `adaptive` blends balanced effort with focus on the weakest
-/// indicator in proportion to the cadre's knowledge (it only works as well as the cadre knows
-/// the village).
-pub fn channel_weights(strategy: Strategy, knowledge: f64, needs: VillageNeeds) -> ChannelWeights {
+/// Channel weights of a fixed strategy (they average 1). `adaptive` is split each month by
+/// perceived marginal returns ([`super::channels::adaptive_weights`]); here it reads as
+/// balanced.
+pub fn channel_weights(strategy: Strategy) -> ChannelWeights {
     match strategy {
-        Strategy::Balanced => [1.0; 5],
+        Strategy::Balanced | Strategy::Adaptive => [1.0; 5],
         Strategy::IndustryFirst => [0.6, 2.2, 0.6, 1.0, 0.6],
         Strategy::InfrastructureFirst => [0.6, 0.6, 2.2, 1.0, 0.6],
         Strategy::HouseholdFirst => [0.6, 0.6, 0.6, 2.6, 0.6],
-        Strategy::Adaptive => {
-            // Weakness scores: higher = weaker.
-            let scores = [
-                (Channel::Household, needs.registered_share * 2.0),
-                (Channel::Industry, 1.0 - needs.industry_base),
-                (Channel::Infrastructure, 1.0 - needs.infrastructure),
-                (Channel::Organisation, 1.0 - needs.organisation),
-            ];
-            let mut weakest = scores[0];
-            for s in scores.iter().skip(1) {
-                if s.1 > weakest.1 {
-                    weakest = *s;
-                }
-            }
-            let mut focused = [0.75; 5];
-            focused[weakest.0 as usize] = 2.0;
-            let mut w = [0.0; 5];
-            for (k, slot) in w.iter_mut().enumerate() {
-                *slot = (1.0 - knowledge) + knowledge * focused[k];
-            }
-            w
-        }
     }
 }
 
@@ -178,12 +144,6 @@ mod tests {
 
     #[test]
     fn weights_average_one() {
-        let needs = VillageNeeds {
-            registered_share: 0.3,
-            industry_base: 0.2,
-            infrastructure: 0.5,
-            organisation: 0.4,
-        };
         for s in [
             Strategy::Balanced,
             Strategy::IndustryFirst,
@@ -191,7 +151,7 @@ mod tests {
             Strategy::HouseholdFirst,
             Strategy::Adaptive,
         ] {
-            let w = channel_weights(s, 0.7, needs);
+            let w = channel_weights(s);
             let mean: f64 = w.iter().sum::<f64>() / 5.0;
             assert!((mean - 1.0).abs() < 1e-9, "{s:?} mean {mean}");
         }

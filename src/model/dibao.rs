@@ -78,10 +78,8 @@ impl Village {
     pub fn review_dibao(&mut self, params: &Params, t: u32, calendar: Calendar, initial: bool) {
         let year = calendar.year(t);
         let standard = self.dibao_standard(params, year) as f32;
-        let knowledge = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.working_knowledge(params));
+        // Young graduates' targeting gain applies to the dibao review too.
+        let knowledge = self.targeting_knowledge(params);
         let effort = self.channel_effort[Channel::Identification as usize];
         // Decision: dibao is an established civil-affairs programme, so its inclusion error is
         // the re-check level (`later_inclusion_factor`), also at the first review.

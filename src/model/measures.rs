@@ -10,10 +10,10 @@
 use rand::Rng;
 
 use super::cadre::Channel;
-use super::funds::{whole, Source, Use, Yuan};
+use super::funds::{whole, Use};
 use super::household::flag;
 use super::village::{fitting_measure, Measure, Village};
-use crate::params::{Background, Params};
+use crate::params::Params;
 
 /// Every measure, the set a wrong diagnosis draws from.
 pub const ALL_MEASURES: [Measure; 7] = [
@@ -25,10 +25,6 @@ pub const ALL_MEASURES: [Measure; 7] = [
     Measure::Training,
     Measure::JobPlacement,
 ];
-
-/// Price of a dilapidated-house renovation on the county housing line, yuan (MODEL.md 0.1:
-/// 25,000 a house). A bridge until the programmes track's housing queue books it.
-pub const HOUSING_RENOVATION_COST: Yuan = 25_000;
 
 /// What happened to a measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,10 +55,10 @@ impl Village {
         if self.registered_list.is_empty() {
             return;
         }
-        let knowledge = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.working_knowledge(params));
+        // The secretary's team and the committee (without a secretary, the committee alone).
+        let knowledge = self.team_knowledge;
+        // Young graduates raise the take-up of social assistance (He and Wang 2017).
+        let takeup_gain = self.background_gain(params, |t| t.takeup_gain);
         let expected = self.effort_of(Channel::Household)
             * params.channels.contacts_per_effort
             * (0.5 + 0.5 * self.working_organisation(params));
@@ -84,16 +80,22 @@ impl Village {
             if self.households.state[i].flags & flag::REGISTERED == 0 {
                 continue;
             }
-            let accepted = rng.random::<f64>() < take_up;
+            let acceptance: f64 = rng.random();
             let u: f64 = rng.random();
             let pick = rng.random_range(0..ALL_MEASURES.len());
             self.month.contacts += 1;
             self.households.last_contact[i] = t.min(u32::from(u16::MAX - 1)) as u16;
-            if !accepted {
-                continue;
-            }
             let cause = fitting_measure(&self.households, i, threshold);
             let measure = diagnose(cause, knowledge, u, pick);
+            let assistance = matches!(measure, Measure::Insurance | Measure::Dibao);
+            let accepted = if assistance {
+                (take_up + takeup_gain).min(1.0)
+            } else {
+                take_up
+            };
+            if acceptance >= accepted {
+                continue;
+            }
             match self.apply_measure(params, i, measure, t) {
                 Outcome::Applied => self.month.measures_applied += 1,
                 Outcome::Waits if self.waiting.len() < max_waiting => {
@@ -132,38 +134,32 @@ impl Village {
     /// Apply one measure to household `i`, paying its price from its fund.
     fn apply_measure(&mut self, params: &Params, i: usize, measure: Measure, t: u32) -> Outcome {
         let ch = &params.channels;
-        let background = self.cadre.as_ref().map(|c| c.background);
-        let bonus = |b: Background| {
-            if background == Some(b) {
-                ch.specialist_bonus
-            } else {
-                1.0
-            }
-        };
+        // Social-work specialists' trust makes motivation work go further.
+        let motivation_bonus = 1.0 + self.background_gain(params, |t| t.trust_gain);
         let hh = &mut self.households;
         let f = hh.state[i].flags;
         match measure {
-            // Bridges until the programmes track runs these lines: the county line fixes the
-            // gap at once (housing booked at its price on the county housing line).
+            // Housing and schooling are county programmes (MODEL.md 0.1): the contact
+            // (`last_contact`) moves the household up the housing queue and raises its annual
+            // schooling chance; the county lines pay when the programme acts.
             Measure::Housing => {
                 if f & flag::HOUSING_SAFE != 0 {
                     return Outcome::NotNeeded;
                 }
-                self.funds
-                    .pass_through(Source::CountyLines, Use::Housing, HOUSING_RENOVATION_COST);
-                hh.state[i].flags |= flag::HOUSING_SAFE;
-            }
-            Measure::Insurance => {
-                if f & flag::MEDICAL_INSURED != 0 {
-                    return Outcome::NotNeeded;
-                }
-                hh.state[i].flags |= flag::MEDICAL_INSURED;
             }
             Measure::Schooling => {
                 if f & flag::SCHOOLING_OK != 0 {
                     return Outcome::NotNeeded;
                 }
-                hh.state[i].flags |= flag::SCHOOLING_OK;
+            }
+            // Enrolment in insurance, the premium paid by the county line.
+            Measure::Insurance => {
+                if f & flag::MEDICAL_INSURED != 0 {
+                    return Outcome::NotNeeded;
+                }
+                hh.state[i].flags |= flag::MEDICAL_INSURED;
+                self.programme_spending.medical_premium +=
+                    params.programmes.insurance.premium * f64::from(hh.state[i].size);
             }
             Measure::Dibao => {
                 if f & flag::DIBAO != 0 || !hh.dibao_eligible(i) {
@@ -172,7 +168,7 @@ impl Village {
                 hh.state[i].flags |= flag::DIBAO;
             }
             Measure::Motivation => {
-                let gain = ch.motivation_gain * bonus(Background::SocialWork);
+                let gain = ch.motivation_gain * motivation_bonus;
                 hh.motivation[i] = (hh.motivation[i] + gain as f32).min(1.0);
             }
             Measure::Training => {
@@ -185,7 +181,7 @@ impl Village {
                 {
                     return Outcome::Waits;
                 }
-                let gain = ch.training_gain * bonus(Background::YoungGraduate);
+                let gain = ch.training_gain;
                 hh.skill[i] = (hh.skill[i] + gain as f32).min(1.0);
             }
             Measure::JobPlacement => {

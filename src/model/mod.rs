@@ -5,6 +5,11 @@
 //! - [`demography`]: ageing, new labourers and dependency, annual (MODEL.md section 0.2);
 //! - [`monitoring`]: monitoring as visits, outreach (MODEL.md section 0.5);
 //! - [`cadre`]: secretaries, enthusiasm, knowledge, effort and its channels;
+//! - [`cadre`]: secretaries, enthusiasm, knowledge, fixed channel weights;
+//! - [`channels`]: effort per channel (team and committee, diminishing returns, adaptive);
+//! - [`dispatch`]: which villages get a secretary, and when the first arrives;
+//! - [`did`]: the difference-in-differences estimate on the village-year panel;
+//! - [`assessment`]: the secretaries' annual score and incentive;
 //! - [`industry`]: village projects from launch to production or failure;
 //! - [`village`]: one village's monthly and annual steps;
 //! - [`funds`], [`measures`], [`infrastructure`], [`projects`]: money by source and use,
@@ -19,9 +24,13 @@
 //!   [`schooling`], [`water`], [`public_jobs`], [`microcredit`], [`relocation`]): the regular
 //!   household programmes of MODEL.md section 0.1.
 
+pub mod assessment;
 pub mod cadre;
+pub mod channels;
 pub mod demography;
 pub mod dibao;
+pub mod did;
+pub mod dispatch;
 pub mod exits;
 pub mod funds;
 pub mod household;

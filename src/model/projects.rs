@@ -39,20 +39,16 @@ impl Village {
         if self.industry_preparation < 1.0 || self.industries.len() >= MAX_PROJECTS {
             return;
         }
-        let (knowledge, experience, newcomer, economic) = match &self.cadre {
-            Some(c) => (
-                c.working_knowledge(params),
-                c.experience_factor(),
-                c.months_in_post <= 6,
-                c.background == Background::Economic,
-            ),
-            None => (0.0, 0.0, false, false),
-        };
-        let specialist = if economic {
-            params.channels.economic_feasibility_bonus
-        } else {
-            0.0
-        };
+        // The secretary's team and the committee (without a secretary, the committee alone).
+        let knowledge = self.team_knowledge;
+        let experience = self.project_experience();
+        let newcomer = self.newcomer_rush();
+        let economic = self
+            .cadre
+            .as_ref()
+            .is_some_and(|c| c.background == Background::Economic);
+        // Economic specialists raise feasibility (`cadre_types.*.feasibility_gain`).
+        let specialist = self.background_gain(params, |t| t.feasibility_gain);
         let base =
             params.channels.industry_base_feasibility * (self.working_industry_base(params) - 0.5);
         let feas = feasibility(

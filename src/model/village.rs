@@ -5,14 +5,14 @@
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Normal};
 
-use super::cadre::{channel_weights, Cadre, Channel, ChannelWeights, VillageNeeds};
+use super::cadre::{Cadre, Channel, ChannelWeights, VillageNeeds};
 use super::funds::{whole, Funds, Source, Use, Yuan};
 use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{Event, Industry, Stage};
 use super::programmes::{ProgrammeCounts, ProgrammeSpending};
 use super::schedule::{poverty_line, Calendar};
 use super::world::County;
-use crate::params::{Assignment, Background, ExitRule, Params};
+use crate::params::{Assignment, Background, Params};
 use crate::rng::{stream, Purpose, Stream};
 
 /// The village's own random streams, one per purpose.
@@ -41,6 +41,8 @@ pub struct VillageStreams {
     /// Household programmes: dibao review, insurance renewal, housing queue, schooling,
     /// microcredit (MODEL.md section 0.1).
     pub programmes: Stream,
+    /// The `adaptive` team's perceived marginal returns (drawn only under `adaptive`).
+    pub effort: Stream,
 }
 
 /// Flows and stocks of one village in the current month.
@@ -127,6 +129,8 @@ pub struct YearStats {
     pub monitoring_training: f64,
     /// Job placements arranged at monitoring visits this year, yuan (village fund).
     pub monitoring_placement: f64,
+    /// Months of the year with a first secretary in post (0-12).
+    pub secretary_months: u32,
 }
 
 /// One poor village.
@@ -231,6 +235,13 @@ pub struct Village {
     pub dibao_ratio_2014: f64,
     /// Households of the register to relocate over 2016-2020 (the county's quota share).
     pub relocation_quota: u32,
+    /// Whether the village is among those that get a first secretary (`cadres.coverage`).
+    pub covered: bool,
+    /// Month index of the first secretary's arrival (meaningful when `covered`).
+    pub first_arrival: u32,
+    /// Knowledge the village's work is done with this month: the effort-weighted mean of the
+    /// secretary's and the committee's ([`Village::step_channel_effort`]), [0, 1].
+    pub team_knowledge: f64,
 }
 
 /// Identification error rates for one annual process.
@@ -352,9 +363,11 @@ impl Village {
             demography: stream(seed, replicate, id, Purpose::Demography),
             monitoring: stream(seed, replicate, id, Purpose::Monitoring),
             programmes: stream(seed, replicate, id, Purpose::Programmes),
+            effort: stream(seed, replicate, id, Purpose::Effort),
         };
         let county = id % params.population.counties.max(1);
         let dibao_ratio_2014 = super::dibao::county_ratio_2014(params, seed, replicate, county);
+        let dispatch = super::dispatch::draw(params, seed, replicate, id);
         let years = (params.simulation.months as usize).div_ceil(12);
         let mut village = Village {
             id,
@@ -401,7 +414,11 @@ impl Village {
             programme_counts: ProgrammeCounts::default(),
             dibao_ratio_2014,
             relocation_quota: 0,
+            covered: dispatch.covered,
+            first_arrival: dispatch.first_arrival,
+            team_knowledge: 0.0,
         };
+        village.team_knowledge = village.committee_knowledge();
         let ctx = village.month_context(params, 0, calendar, &County::new());
         village.households.settle_initial_income(&ctx, &mut hh_rng);
         village.update_water(params, calendar.year(0));
@@ -443,50 +460,27 @@ impl Village {
         (self.industry_base + producing / 2_000_000.0).min(1.0)
     }
 
-    /// A specialist in post makes up for the village's weakness in their own area: the level
-    /// the team works with is at least `channels.specialist_floor` (seed 002: party-work cadres
-    /// to weak-organisation villages, economic cadres to weak-industry villages, social-work
-    /// cadres to conflict villages).
-    fn working_level(&self, params: &Params, level: f64, specialist: Background) -> f64 {
-        match &self.cadre {
-            Some(c) if c.background == specialist => level.max(params.channels.specialist_floor),
-            _ => level,
-        }
+    /// Organisation as the team works with it: the village's true level (v2 has no specialist
+    /// floor; party-building specialists raise the level itself, MODEL.md 0.8).
+    pub fn working_organisation(&self, _params: &Params) -> f64 {
+        self.organisation
     }
 
-    /// Organisation as the team works with it (party-building specialists lift it).
-    pub fn working_organisation(&self, params: &Params) -> f64 {
-        self.working_level(params, self.organisation, Background::PartyBuilding)
+    /// Trust as the team works with it: the true level (social-work specialists raise it).
+    pub fn working_trust(&self, _params: &Params) -> f64 {
+        self.trust
     }
 
-    /// Trust as the team works with it (social-work specialists lift it).
-    pub fn working_trust(&self, params: &Params) -> f64 {
-        self.working_level(params, self.trust, Background::SocialWork)
+    /// Industry base as projects see it: the true level including producing projects.
+    pub fn working_industry_base(&self, _params: &Params) -> f64 {
+        self.industry_base_now()
     }
 
-    /// Industry base as projects see it (economic specialists lift it).
-    pub fn working_industry_base(&self, params: &Params) -> f64 {
-        self.working_level(params, self.industry_base_now(), Background::Economic)
-    }
-
-    /// The background of the next secretary: a draw from the mix, or the specialist matching
-    /// the weakest of organisation, industry base and trust.
+    /// The background of the next secretary: a draw from the mix, or the specialist whose
+    /// channel is the village's binding constraint ([`Village::binding_constraint`]).
     fn choose_background(&mut self, params: &Params) -> Background {
         match params.cadres.assignment {
-            Assignment::Matched => {
-                let options = [
-                    (Background::PartyBuilding, self.organisation),
-                    (Background::Economic, self.industry_base_now()),
-                    (Background::SocialWork, self.trust),
-                ];
-                let mut best = options[0];
-                for o in options.iter().skip(1) {
-                    if o.1 < best.1 {
-                        best = *o;
-                    }
-                }
-                best.0
-            }
+            Assignment::Matched => self.binding_constraint().0,
             Assignment::Random => {
                 let shares = params.cadres.mix.shares();
                 let mut u: f64 = self.streams.cadres.random();
@@ -514,6 +508,13 @@ impl Village {
         let predecessor = self.cadre.as_ref().map(|c| c.knowledge);
         let background = self.choose_background(params);
         self.cadre = Some(Cadre::arrive(background, params, predecessor));
+    }
+
+    /// Recall the secretary after a poor assessment (MODEL.md 0.8): the successor is a
+    /// newcomer (no handover, knowledge reset, the newcomer's rush).
+    pub fn recall_cadre(&mut self, params: &Params) {
+        let background = self.choose_background(params);
+        self.cadre = Some(Cadre::newcomer(background, params));
     }
 
     /// Quantities the household step needs this month (public for benchmarks).
@@ -577,20 +578,9 @@ impl Village {
         }
         self.month = MonthStats::default();
         let account_before = self.funds.year;
-        self.step_cadre(params, year);
+        self.step_cadre(params, t);
         self.step_funds(params, t, calendar);
-        let effective = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.effective_effort(params));
-        let knowledge = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.working_knowledge(params));
-        let weights = channel_weights(params.cadres.strategy, knowledge, self.needs());
-        for (slot, w) in self.channel_effort.iter_mut().zip(weights) {
-            *slot = effective * w;
-        }
+        self.step_channel_effort(params);
         self.step_organisation(params);
         self.step_infrastructure(params, t);
         self.step_industry_launch(params, county, t);
@@ -693,8 +683,10 @@ impl Village {
         self.programme_counts = ProgrammeCounts::default();
     }
 
-    fn step_cadre(&mut self, params: &Params, year: u32) {
-        if !params.cadres.enabled || year < params.cadres.start_year {
+    /// Dispatch and rotation (MODEL.md 0.8): a covered village's first secretary arrives in
+    /// its drawn month; each successor at the end of the predecessor's tenure.
+    fn step_cadre(&mut self, params: &Params, t: u32) {
+        if !params.cadres.enabled || !self.covered || t < self.first_arrival {
             return;
         }
         if let Some(c) = &self.cadre {
@@ -710,13 +702,7 @@ impl Village {
         let remoteness = self.remoteness;
         if let Some(c) = self.cadre.as_mut() {
             c.step_month(params, remoteness);
-        }
-    }
-
-    fn bonus(&self, params: &Params, background: Background) -> f64 {
-        match &self.cadre {
-            Some(c) if c.background == background => params.channels.specialist_bonus,
-            _ => 1.0,
+            self.year.secretary_months += 1;
         }
     }
 
@@ -725,9 +711,11 @@ impl Village {
         let gain = params.channels.organisation_gain * effort;
         // Diminishing returns: a weak branch gains most from the same effort, which is where a
         // matched specialist pays off (seed 002).
-        self.organisation +=
-            gain * self.bonus(params, Background::PartyBuilding) * (1.0 - self.organisation);
-        self.trust += gain * self.bonus(params, Background::SocialWork) * (1.0 - self.trust);
+        // Party-building specialists raise organisation, social-work specialists trust.
+        let organisation_gain = 1.0 + self.background_gain(params, |t| t.organisation_gain);
+        let trust_gain = 1.0 + self.background_gain(params, |t| t.trust_gain);
+        self.organisation += gain * organisation_gain * (1.0 - self.organisation);
+        self.trust += gain * trust_gain * (1.0 - self.trust);
         self.organisation = self.organisation.clamp(0.0, 1.0);
         self.trust = self.trust.clamp(0.0, 1.0);
     }
@@ -735,10 +723,10 @@ impl Village {
     /// Advance projects; returns this month's dividend pool for registered households, yuan.
     fn step_industries(&mut self, params: &Params, county: &County) -> f64 {
         let market_access = 1.0 - 0.3 * self.remoteness;
-        let e_commerce = match &self.cadre {
-            Some(c) if c.background == Background::YoungGraduate => 1.1,
-            _ => 1.0,
-        };
+        // Young graduates' e-commerce (`market_gain`), economic specialists' better-run
+        // projects (`return_gain`).
+        let e_commerce = (1.0 + self.background_gain(params, |t| t.market_gain))
+            * (1.0 + self.background_gain(params, |t| t.return_gain));
         let mut dividends = 0.0;
         for slot in 0..self.industries.len() {
             let kind = self.industries[slot].kind;
@@ -857,10 +845,7 @@ impl Village {
     /// This year's identification error rates, from the organisation the team works with,
     /// the secretary's knowledge and this month's identification effort.
     pub fn error_rates_now(&self, params: &Params, first_year: bool) -> ErrorRates {
-        let knowledge = self
-            .cadre
-            .as_ref()
-            .map_or(0.0, |c| c.working_knowledge(params));
+        let knowledge = self.targeting_knowledge(params);
         let effort = self.channel_effort[Channel::Identification as usize];
         error_rates(
             params,
@@ -932,11 +917,7 @@ impl Village {
         self.renew_programmes(params, t, calendar);
         self.book_programme_year();
         self.month.tally.recount_stocks(&self.households, line);
-        let exits = match params.policy.exit_rule {
-            ExitRule::Standard => self.year.exits,
-            ExitRule::Strict => self.year.true_exits,
-        };
-        self.score = f64::from(exits) / f64::from(self.year.registered_start.max(1));
+        self.score = super::assessment::score(&self.year, calendar.year(t));
     }
 
     /// Year-end counts of this village's households in one pass (December, after the annual
@@ -951,6 +932,9 @@ impl Village {
             let poor = hh.truly_poor(i, line);
             c.truly_poor += u32::from(poor);
             c.missed += u32::from(poor && !registered);
+            let size = hh.state[i].size;
+            c.income_persons += f64::from(hh.income_pc(i)) * f64::from(size);
+            c.persons += u32::from(size);
             c.wrongly += u32::from(registered && !poor);
             if registered {
                 c.inclusion_errors += u32::from(f & flag::WRONGLY_REGISTERED != 0);
@@ -984,4 +968,8 @@ pub struct YearEndCounts {
     pub registered_ill: u32,
     /// Sum of registered households' income per capita, yuan per person-year.
     pub registered_income: f64,
+    /// Sum over households of income per capita x household size, yuan per year.
+    pub income_persons: f64,
+    /// Persons in the village's households.
+    pub persons: u32,
 }

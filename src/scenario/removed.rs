@@ -101,6 +101,22 @@ pub const REMOVED_KEYS: &[RemovedKey] = &[
         replaced_by: "relocation is counted at its real scale as a share of the register, \
                       `programmes.relocation.registered_share` (MODEL.md section 0.1)",
     },
+    RemovedKey {
+        key: "channels.specialist_floor",
+        replaced_by: "specialists act through named channels, `cadre_types.<background>.feasibility_gain`, `.organisation_gain`, `.trust_gain`, `.targeting_gain`, `.takeup_gain`, `.market_gain`, `.return_gain` (MODEL.md section 0.8)",
+    },
+    RemovedKey {
+        key: "cadres.experience_knowhow",
+        replaced_by: "experience acts through initial knowledge and fatigue (`cadre_types.experienced.initial_knowledge`, `.fatigue`) and project feasibility (`.experience_years`) (MODEL.md section 0.8)",
+    },
+    RemovedKey {
+        key: "channels.specialist_bonus",
+        replaced_by: "use `cadre_types.party_building.organisation_gain` and `cadre_types.social_work.trust_gain` (MODEL.md section 0.8)",
+    },
+    RemovedKey {
+        key: "channels.economic_feasibility_bonus",
+        replaced_by: "use `cadre_types.economic.feasibility_gain` (and `.return_gain`) (MODEL.md section 0.8)",
+    },
 ];
 
 /// The entry for `key`, if model v2 removed it.
