@@ -245,7 +245,8 @@ pub struct YearRow {
     pub funds_spent: f64,
     /// Money leaked this year (idle + misused), yuan.
     pub funds_leaked: f64,
-    /// funds_leaked / funds_in, excluding earmarked relocation money (which cannot leak).
+    /// Problem funds (misused + returned idle) / (opening balances + village-fund inflow): the
+    /// audits' problem-fund share (line money, which cannot lie idle, excluded).
     pub leakage_share: Option<f64>,
     /// Village collective income from producing industries this year, yuan.
     pub collective_income: f64,

@@ -734,9 +734,17 @@ fn year_row(
             funds_in: cum.year_funds_in,
             funds_spent: cum.year_funds_spent,
             funds_leaked: cum.year_funds_leaked,
+            // Problem funds (misused + returned idle) over the money the village funds had to
+            // use this year: the opening balances plus the village-fund inflow (line money,
+            // which cannot lie idle, excluded).
             leakage_share: ratio(
                 cum.year_funds_leaked,
-                cum.year_funds_in - cum.year_funds_earmarked,
+                villages
+                    .iter()
+                    .map(|v| v.funds.year.opening as f64)
+                    .sum::<f64>()
+                    + cum.year_funds_in
+                    - cum.year_funds_earmarked,
             ),
             collective_income: villages.iter().map(|v| v.collective_income).sum(),
             cost_per_sustained_exit: None,

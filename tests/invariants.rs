@@ -1,6 +1,7 @@
 //! Invariants on random scenarios (proptest): households conserved, counts non-negative and
 //! bounded by households, rates in [0, 1], registered <= households, money accounted for
-//! (in = spent + misused + held), cumulative counts never decrease.
+//! (in = spent + misused + returned idle + held, every village-year to the yuan), cumulative
+//! counts never decrease.
 
 use proptest::prelude::*;
 
@@ -130,7 +131,11 @@ proptest! {
             prop_assert!((0.0..=1.0).contains(&y.gini));
         }
         let a = run.accounts;
-        let accounted = a.funds_spent + a.funds_misused + a.funds_held_end;
+        // v2 (MODEL.md 0.7): idle money returned to the county is a use, and comes back in as
+        // reallocated money.
+        let accounted = a.funds_spent + a.funds_misused + a.funds_returned + a.funds_held_end;
+        prop_assert_eq!(a.account_failures, 0);
+        prop_assert_eq!(a.returned_total, a.reallocated_total + a.county_pool_end);
         prop_assert!((a.funds_in - accounted).abs() <= 1e-6 * a.funds_in.max(1.0),
             "money in {} vs accounted {}", a.funds_in, accounted);
     }
@@ -143,5 +148,7 @@ fn money_identity_holds_for_the_baseline_to_the_yuan() {
     let run = run_replicate(&p, 0);
     let a = run.accounts;
     assert!(a.funds_in > 0.0 && a.funds_spent > 0.0 && a.funds_leaked > 0.0);
-    assert!((a.funds_in - (a.funds_spent + a.funds_misused + a.funds_held_end)).abs() < 1.0);
+    let accounted = a.funds_spent + a.funds_misused + a.funds_returned + a.funds_held_end;
+    assert!((a.funds_in - accounted).abs() < 1.0);
+    assert_eq!(a.account_failures, 0);
 }

@@ -10,6 +10,11 @@
 //! The identity `opening + in = out + closing` (out includes misused and returned idle) holds
 //! to the yuan for every village-year.
 
+use super::cadre::Channel;
+use super::schedule::Calendar;
+use super::village::Village;
+use crate::params::Params;
+
 /// Whole yuan. Every money quantity in the accounts is an integer number of yuan.
 pub type Yuan = i64;
 
@@ -391,83 +396,6 @@ pub fn apportion(total: Yuan, weights: &[f64], parts: &mut Vec<Yuan>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_unspent_for_more_than_the_limit_is_returned() {
-        let mut f = Funds::new(12);
-        f.start_year();
-        f.receive(0, Source::SpecialFunds, 1_000, 0.0);
-        for t in 1..=12 {
-            assert_eq!(f.start_month(t), 0, "month {t}");
-        }
-        assert_eq!(f.start_month(13), 1_000);
-        assert_eq!(f.held(), 0);
-        assert!(f.consistent());
-    }
-
-    #[test]
-    fn spending_takes_the_oldest_money_first() {
-        let mut f = Funds::new(12);
-        f.start_year();
-        f.receive(0, Source::SpecialFunds, 1_000, 0.0);
-        f.receive(5, Source::UnitDirect, 1_000, 0.0);
-        assert!(f.spend(Use::Training, 1_500, 6));
-        // Month 0's money is gone; half of month 5's remains and is not idle at month 13.
-        assert_eq!(f.start_month(13), 0);
-        assert_eq!(f.start_month(18), 500);
-        assert!(f.consistent());
-    }
-
-    #[test]
-    fn a_fund_does_not_pay_what_it_does_not_hold() {
-        let mut f = Funds::new(12);
-        f.start_year();
-        f.receive(0, Source::SpecialFunds, 100, 0.0);
-        assert!(!f.spend(Use::Roads, 101, 0));
-        assert_eq!(f.held(), 100);
-        assert_eq!(f.spend_up_to(Use::TemporaryAssistance, 500, 0), 100);
-        assert_eq!(f.held(), 0);
-        assert!(f.consistent());
-    }
-
-    #[test]
-    fn misuse_is_a_use_and_the_year_balances() {
-        let mut f = Funds::new(12);
-        f.start_year();
-        let misused = f.receive(0, Source::SpecialFunds, 10_001, 0.05);
-        assert_eq!(misused, 500);
-        f.pass_through(Source::CountyLines, Use::Housing, 25_000);
-        assert_eq!(f.year.to_use(Use::Misused), 500);
-        assert_eq!(f.year.total_in(), 35_001);
-        assert_eq!(f.held(), 9_501);
-        assert!(f.consistent());
-        f.start_year();
-        assert_eq!(f.year.opening, 9_501);
-        assert!(f.consistent());
-    }
-
-    #[test]
-    fn apportioned_parts_sum_to_the_total() {
-        let mut parts = Vec::new();
-        apportion(1_000_001, &[1.0, 1.0, 1.0], &mut parts);
-        assert_eq!(parts.iter().sum::<Yuan>(), 1_000_001);
-        assert_eq!(parts, vec![333_334, 333_334, 333_333]);
-        apportion(10, &[0.0, 0.0], &mut parts);
-        assert_eq!(parts, vec![5, 5]);
-        apportion(7, &[3.0, 1.0], &mut parts);
-        assert_eq!(parts.iter().sum::<Yuan>(), 7);
-        assert!(parts[0] > parts[1]);
-    }
-}
-
-use super::cadre::Channel;
-use super::schedule::Calendar;
-use super::village::Village;
-use crate::params::Params;
-
 impl Village {
     /// The month's money (MODEL.md 0.6, 0.7): idle cohorts leave for the county, then this
     /// month's instalments of special funds and reallocated idle money (`floor(a / 12)` in
@@ -538,4 +466,106 @@ pub fn own_allocation(params: &Params, village: &Village, year: u32) -> Yuan {
     let envelope =
         f.spending_per_person * f.village_fund_share * f64::from(village.registered_persons_2014);
     whole(envelope * super::schedule::funding_index(f, year) / index_sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_unspent_for_more_than_the_limit_is_returned() {
+        let mut f = Funds::new(12);
+        f.start_year();
+        f.receive(0, Source::SpecialFunds, 1_000, 0.0);
+        for t in 1..=12 {
+            assert_eq!(f.start_month(t), 0, "month {t}");
+        }
+        assert_eq!(f.start_month(13), 1_000);
+        assert_eq!(f.held(), 0);
+        assert!(f.consistent());
+    }
+
+    #[test]
+    fn spending_takes_the_oldest_money_first() {
+        let mut f = Funds::new(12);
+        f.start_year();
+        f.receive(0, Source::SpecialFunds, 1_000, 0.0);
+        f.receive(5, Source::UnitDirect, 1_000, 0.0);
+        assert!(f.spend(Use::Training, 1_500, 6));
+        // Month 0's money is gone; half of month 5's remains and is not idle at month 13.
+        assert_eq!(f.start_month(13), 0);
+        assert_eq!(f.start_month(18), 500);
+        assert!(f.consistent());
+    }
+
+    #[test]
+    fn a_fund_does_not_pay_what_it_does_not_hold() {
+        let mut f = Funds::new(12);
+        f.start_year();
+        f.receive(0, Source::SpecialFunds, 100, 0.0);
+        assert!(!f.spend(Use::Roads, 101, 0));
+        assert_eq!(f.held(), 100);
+        assert_eq!(f.spend_up_to(Use::TemporaryAssistance, 500, 0), 100);
+        assert_eq!(f.held(), 0);
+        assert!(f.consistent());
+    }
+
+    #[test]
+    fn misuse_is_a_use_and_the_year_balances() {
+        let mut f = Funds::new(12);
+        f.start_year();
+        let misused = f.receive(0, Source::SpecialFunds, 10_001, 0.05);
+        assert_eq!(misused, 500);
+        f.pass_through(Source::CountyLines, Use::Housing, 25_000);
+        assert_eq!(f.year.to_use(Use::Misused), 500);
+        assert_eq!(f.year.total_in(), 35_001);
+        assert_eq!(f.held(), 9_501);
+        assert!(f.consistent());
+        f.start_year();
+        assert_eq!(f.year.opening, 9_501);
+        assert!(f.consistent());
+    }
+
+    #[test]
+    fn a_secretary_brings_direct_and_coordinated_unit_money() {
+        use crate::model::cadre::Cadre;
+        use crate::model::schedule::Calendar;
+        use crate::params::{Background, Params};
+        let p = Params::small(1, 40, 24, 1);
+        let calendar = Calendar { start_year: 2014 };
+        let mut v = crate::model::village::Village::new(0, &p, 1, 0, calendar);
+        v.allocation = 0;
+        v.step_funds(&p, 0, calendar);
+        assert_eq!(
+            v.funds.year.source(Source::UnitDirect),
+            0,
+            "no secretary, no unit money"
+        );
+        let mut by_background = Vec::new();
+        for bg in [Background::SocialWork, Background::Experienced] {
+            v.cadre = Some(Cadre::arrive(bg, &p, None));
+            v.funds.start_year();
+            v.step_funds(&p, 1, calendar);
+            let direct = v.funds.year.source(Source::UnitDirect) as f64;
+            let coordinated = v.funds.year.source(Source::UnitCoordinated) as f64;
+            assert!(direct > 0.0);
+            by_background.push(coordinated / direct);
+        }
+        assert!((by_background[0] - 3.1).abs() < 0.01, "{by_background:?}");
+        assert!((by_background[1] - 4.65).abs() < 0.01, "experienced x1.5");
+        assert!(v.funds.consistent());
+    }
+
+    #[test]
+    fn apportioned_parts_sum_to_the_total() {
+        let mut parts = Vec::new();
+        apportion(1_000_001, &[1.0, 1.0, 1.0], &mut parts);
+        assert_eq!(parts.iter().sum::<Yuan>(), 1_000_001);
+        assert_eq!(parts, vec![333_334, 333_334, 333_333]);
+        apportion(10, &[0.0, 0.0], &mut parts);
+        assert_eq!(parts, vec![5, 5]);
+        apportion(7, &[3.0, 1.0], &mut parts);
+        assert_eq!(parts.iter().sum::<Yuan>(), 7);
+        assert!(parts[0] > parts[1]);
+    }
 }
