@@ -303,6 +303,24 @@ pub struct YearRow {
     pub monitoring_spent: f64,
     /// Labourers who left working age this year (demography, MODEL.md section 0.2).
     pub aged_out: u64,
+    /// Households on dibao after the December review (MODEL.md section 0.1).
+    pub dibao_households: u64,
+    /// Dibao top-ups paid this year (civil-affairs budget), yuan.
+    pub dibao_paid: f64,
+    /// Registered or supported households whose medical insurance lapsed at this year's
+    /// renewal.
+    pub insurance_lapsed: u64,
+    /// Houses renovated by the county housing queue this year.
+    pub houses_renovated: u64,
+    /// Public-welfare and ranger posts filled for next year.
+    pub public_posts: u64,
+    /// Microcredit loans made this year.
+    pub loans_made: u64,
+    /// Microcredit loans that defaulted at maturity this year.
+    pub loan_defaults: u64,
+    /// Public money the household programmes paid this year (dibao, insurance premiums,
+    /// housing, public-job wages, microcredit interest, relocation), yuan.
+    pub programme_spending: f64,
 }
 
 /// Ratio, or `None` when the denominator is zero.

@@ -776,6 +776,35 @@ fn year_row(
             monitoring_visits: labour_track.monitoring_visits,
             monitoring_spent: labour_track.monitoring_spent,
             aged_out: labour_track.aged_out,
+            dibao_households: villages
+                .iter()
+                .map(|v| u64::from(v.programme_counts.dibao_households))
+                .sum(),
+            dibao_paid: villages.iter().map(|v| v.programme_spending.dibao).sum(),
+            insurance_lapsed: villages
+                .iter()
+                .map(|v| u64::from(v.programme_counts.insurance_lapsed))
+                .sum(),
+            houses_renovated: villages
+                .iter()
+                .map(|v| u64::from(v.programme_counts.houses_renovated))
+                .sum(),
+            public_posts: villages
+                .iter()
+                .map(|v| u64::from(v.programme_counts.public_posts))
+                .sum(),
+            loans_made: villages
+                .iter()
+                .map(|v| u64::from(v.programme_counts.loans_made))
+                .sum(),
+            loan_defaults: villages
+                .iter()
+                .map(|v| u64::from(v.programme_counts.loan_defaults))
+                .sum(),
+            programme_spending: villages
+                .iter()
+                .map(|v| v.programme_spending.public_total())
+                .sum(),
         }),
         true_exits,
     }

@@ -123,6 +123,6 @@ mod tests {
         assert_eq!(v.households.public_wage[exiting], 500);
         v.eco_restricted = true;
         v.fill_public_jobs(&p, 2017);
-        assert!(v.households.public_wage.iter().any(|w| *w == 833));
+        assert!(v.households.public_wage.contains(&833));
     }
 }
