@@ -299,7 +299,7 @@ impl Simulation {
         // The county shocks of the block are drawn first, in the same order as month by
         // month, and each village logs what it contributes to each month's totals. The totals
         // are then reduced month by month in village order.
-        if start % 12 == 0 {
+        if start.is_multiple_of(12) {
             // January: each county plans this year's exits from its register (MODEL.md 0.3).
             plan_exits(
                 &mut self.villages,

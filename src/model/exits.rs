@@ -116,15 +116,25 @@ pub fn apportion(total: u32, weights: &[u32]) -> Vec<u32> {
     parts
 }
 
+/// Village indices of each county, in village order (one pass: national runs have 100,000+
+/// villages in hundreds of counties).
+fn members_by_county(villages: &[Village], n_counties: usize) -> Vec<Vec<usize>> {
+    let mut members = vec![Vec::new(); n_counties];
+    for (k, v) in villages.iter().enumerate() {
+        if let Some(m) = members.get_mut(v.county as usize) {
+            m.push(k);
+        }
+    }
+    members
+}
+
 /// January: each county's plan for `year` from its villages' registers, apportioned to its
 /// villages by registered count (largest remainder, village order) into
 /// [`Village::exit_plan`] (copied into `YearStats::planned_exits` when the year opens).
 pub fn plan_exits(villages: &mut [Village], counties: &mut [County], params: &Params, year: u32) {
     let start_year = params.simulation.start_year;
-    for (c, county) in counties.iter_mut().enumerate() {
-        let members: Vec<usize> = (0..villages.len())
-            .filter(|&k| villages[k].county as usize == c)
-            .collect();
+    let by_county = members_by_county(villages, counties.len());
+    for (county, members) in counties.iter_mut().zip(&by_county) {
         let registered: Vec<u32> = members
             .iter()
             .map(|&k| villages[k].registered_list.len() as u32)
@@ -141,10 +151,8 @@ pub fn plan_exits(villages: &mut [Village], counties: &mut [County], params: &Pa
 /// plan, the bar it bends to, and the numbers-only quota of each village.
 pub fn county_exit_decision(villages: &mut [Village], counties: &mut [County], params: &Params) {
     let strict = params.policy.exit_rule == ExitRule::Strict;
-    for (c, county) in counties.iter_mut().enumerate() {
-        let members: Vec<usize> = (0..villages.len())
-            .filter(|&k| villages[k].county as usize == c)
-            .collect();
+    let by_county = members_by_county(villages, counties.len());
+    for (county, members) in counties.iter_mut().zip(&by_county) {
         let plan = county.exit_plan;
         let qualified: u32 = members
             .iter()
@@ -201,20 +209,17 @@ pub fn shortfall_share(plan: u32, qualified: u32) -> f64 {
 /// villages have exited (never revoked); its villages learn it through
 /// [`Village::county_exited`].
 pub fn update_county_exits(villages: &mut [Village], counties: &mut [County], year: u32) {
-    for (c, county) in counties.iter_mut().enumerate() {
-        if county.exit_year.is_none() {
-            let mut members = villages
-                .iter()
-                .filter(|v| v.county as usize == c)
-                .peekable();
-            let any = members.peek().is_some();
-            if any && members.all(|v| v.exit_year.is_some()) {
-                county.exit_year = Some(year);
-            }
+    let by_county = members_by_county(villages, counties.len());
+    for (county, members) in counties.iter_mut().zip(&by_county) {
+        if county.exit_year.is_none()
+            && !members.is_empty()
+            && members.iter().all(|&k| villages[k].exit_year.is_some())
+        {
+            county.exit_year = Some(year);
         }
         if county.exit_year.is_some() {
-            for v in villages.iter_mut().filter(|v| v.county as usize == c) {
-                v.county_exited = true;
+            for &k in members {
+                villages[k].county_exited = true;
             }
         }
     }
@@ -472,5 +477,133 @@ mod tests {
         assert_eq!(exit_standard_line(&p, &dibao, 0, 2014), 2855.0);
         p.policy.exit_standard = ExitStandard::Current;
         assert_eq!(exit_standard_line(&p, &plain, 0, 2019), 3218.0);
+    }
+
+    fn village(params: &Params) -> Village {
+        Village::new(0, params, 7, 0, Calendar { start_year: 2014 })
+    }
+
+    /// Registered households of `v` (at least `n`), made exit-ready.
+    fn registered(v: &mut Village, n: usize) -> Vec<usize> {
+        let ids: Vec<usize> = (0..v.households.len())
+            .filter(|&i| v.households.state[i].flags & flag::REGISTERED != 0)
+            .take(n)
+            .collect();
+        assert_eq!(ids.len(), n, "not enough registered households");
+        for &i in &ids {
+            v.households.state[i].flags |= flag::GUARANTEES;
+            v.households.state[i].registered_month = 0;
+        }
+        ids
+    }
+
+    #[test]
+    fn a_shortfall_bends_the_bar_and_sets_a_numbers_only_quota() {
+        let mut p = Params::small(1, 60, 36, 1);
+        let decide = |p: &Params| {
+            let mut v = village(p);
+            v.exit_candidates = vec![(1.2, 0), (1.05, 1), (0.95, 2), (0.9, 3), (0.5, 4)];
+            v.year.qualified_exits = 2;
+            let mut county = County::new();
+            county.exit_plan = 6;
+            county_exit_decision(
+                std::slice::from_mut(&mut v),
+                std::slice::from_mut(&mut county),
+                p,
+            );
+            (v.exit_bar, v.numbers_only_quota, county.shortfall_share)
+        };
+        // Plan 6, qualified 2: s = 2/3, bar 1 - 0.15 x 2/3 = 0.9 takes 4; 2 short, half filled.
+        let (bar, quota, s) = decide(&p);
+        assert!((s - 2.0 / 3.0).abs() < 1e-12);
+        assert!((bar - 0.9).abs() < 1e-9);
+        assert_eq!(quota, 1);
+        p.policy.deadline_pressure = 0.0;
+        assert_eq!(decide(&p).0, 1.0);
+        assert_eq!(decide(&p).1, 0);
+        p.policy.deadline_pressure = 0.15;
+        p.policy.exit_rule = ExitRule::Strict;
+        assert_eq!((decide(&p).0, decide(&p).1), (1.0, 0));
+    }
+
+    #[test]
+    fn third_party_checks_reverse_caught_fake_exits() {
+        let t = 35; // December 2016: checks run.
+        let calendar = Calendar { start_year: 2014 };
+        let run = |check_share: f64| {
+            let mut p = Params::small(1, 80, 36, 1);
+            p.policy.check_share = check_share;
+            p.policy.check_catch = 1.0;
+            let mut v = village(&p);
+            let ids = registered(&mut v, 3);
+            // The first is truly poor (no income): a fake exit, whatever its assessment said.
+            v.households.income_sum[ids[0]] = 0;
+            for &i in &ids[1..] {
+                v.households.income_sum[i] = 100_000;
+            }
+            v.exit_candidates = ids.iter().map(|&i| (1.5, i as u32)).collect();
+            v.exit_bar = 1.0;
+            v.numbers_only_quota = 0;
+            v.apply_exits(&p, t, calendar);
+            let still = v.households.state[ids[0]].flags & flag::REGISTERED != 0;
+            (
+                v.year.exits,
+                v.year.fake_exits,
+                v.year.exits_reversed,
+                still,
+            )
+        };
+        assert_eq!(run(0.0), (3, 1, 0, false));
+        assert_eq!(run(1.0), (2, 0, 1, true));
+    }
+
+    #[test]
+    fn numbers_only_exits_take_the_highest_ratios_below_the_bar() {
+        let p = Params::small(1, 80, 36, 1);
+        let mut v = village(&p);
+        let ids = registered(&mut v, 4);
+        v.exit_candidates = vec![
+            (1.1, ids[0] as u32),
+            (0.8, ids[1] as u32),
+            (0.7, ids[2] as u32),
+            (0.2, ids[3] as u32),
+        ];
+        v.exit_bar = 1.0;
+        v.numbers_only_quota = 2;
+        v.apply_exits(&p, 23, Calendar { start_year: 2014 });
+        let exited = |i: usize| v.households.state[i].flags & flag::EXITED != 0;
+        assert!(exited(ids[0]) && exited(ids[1]) && exited(ids[2]) && !exited(ids[3]));
+        assert_eq!(v.year.exits_by_route[ExitRoute::NumbersOnly.index()], 2);
+        assert_eq!(
+            v.households.exit_route[ids[1]],
+            ExitRoute::NumbersOnly as u8
+        );
+    }
+
+    #[test]
+    fn a_village_exits_below_the_incidence_threshold_and_its_county_when_all_have() {
+        let p = Params::small(2, 60, 36, 1);
+        let calendar = Calendar { start_year: 2014 };
+        let mut vs = vec![
+            Village::new(0, &p, 7, 0, calendar),
+            Village::new(1, &p, 7, 0, calendar),
+        ];
+        for v in vs.iter_mut() {
+            v.county = 0;
+        }
+        let mut counties = vec![County::new()];
+        vs[0].registered_list.clear();
+        vs[0].update_exit_status(&p, 23, calendar);
+        vs[1].update_exit_status(&p, 23, calendar);
+        assert_eq!(vs[0].exit_year, Some(2015));
+        assert_eq!(vs[1].exit_year, None, "most of its register is still there");
+        update_county_exits(&mut vs, &mut counties, 2015);
+        assert_eq!(counties[0].exit_year, None);
+        assert!(!vs[0].county_exited);
+        vs[1].registered_list.clear();
+        vs[1].update_exit_status(&p, 35, calendar);
+        update_county_exits(&mut vs, &mut counties, 2016);
+        assert_eq!(counties[0].exit_year, Some(2016));
+        assert!(vs[0].county_exited && vs[1].county_exited);
     }
 }

@@ -170,4 +170,58 @@ mod tests {
         // A lost guarantee is a real change too.
         assert_eq!(no_fall_kind(7_000, 7_000, 2, 4000.0, 3218.0, false), None);
     }
+
+    #[test]
+    fn an_exited_household_below_the_line_relapses_once_per_episode() {
+        let mut p = Params::small(1, 80, 60, 1);
+        // Nobody is re-registered, so the episode can continue.
+        p.identification.base_exclusion = 1.0;
+        p.identification.measurement_noise = 0.0;
+        let calendar = Calendar { start_year: 2014 };
+        let mut v = Village::new(0, &p, 7, 0, calendar);
+        // No organisation, no secretary, no effort: exclusion = base_exclusion = 1.
+        v.organisation = 0.0;
+        let i = (0..v.households.len())
+            .find(|&i| v.households.state[i].flags & flag::REGISTERED != 0)
+            .expect("a registered household");
+        let s = &mut v.households.state[i];
+        s.flags = (s.flags & !flag::REGISTERED) | flag::EXITED | flag::GUARANTEES;
+        s.exit_month = 23;
+        v.households.last_income[i] = 100_000;
+        v.households.income_sum[i] = 0;
+        v.assess_relapse(&p, 35, calendar);
+        assert_eq!(v.year.relapses, 1);
+        assert_eq!(v.households.state[i].relapsed_count, 1);
+        // Its income fell: not a no-fall relapse.
+        assert_eq!(
+            v.year.relapses_no_fall_line_step + v.year.relapses_no_fall_noise,
+            0
+        );
+        v.assess_relapse(&p, 47, calendar);
+        assert_eq!(v.year.relapses, 1, "the same episode counts once");
+        // Above the line the episode ends; the next fall is a new relapse.
+        v.households.income_sum[i] = 100_000;
+        v.assess_relapse(&p, 59, calendar);
+        v.households.income_sum[i] = 0;
+        v.assess_relapse(&p, 71, calendar);
+        assert_eq!(v.year.relapses, 2);
+    }
+
+    #[test]
+    fn relapsed_households_are_registered_again_unless_excluded() {
+        let mut p = Params::small(1, 80, 60, 1);
+        p.identification.base_exclusion = 0.0;
+        let calendar = Calendar { start_year: 2014 };
+        let mut v = Village::new(0, &p, 7, 0, calendar);
+        let i = (0..v.households.len())
+            .find(|&i| v.households.state[i].flags & flag::REGISTERED != 0)
+            .expect("a registered household");
+        let s = &mut v.households.state[i];
+        s.flags = (s.flags & !flag::REGISTERED) | flag::EXITED | flag::GUARANTEES;
+        v.households.income_sum[i] = 0;
+        v.assess_relapse(&p, 35, calendar);
+        assert_eq!(v.year.re_registrations, 1);
+        assert!(v.households.state[i].flags & flag::REGISTERED != 0);
+        assert!(v.households.state[i].flags & flag::EXITED == 0);
+    }
 }

@@ -218,7 +218,7 @@ pub struct Village {
     /// Numbers-only exits this December (the village's part of the county quota).
     pub numbers_only_quota: u32,
     /// Scratch: (assessed income / standard, household) of this December's exit candidates,
-    /// by descending ratio.
+    /// by descending ratio (empty outside the December assessment).
     pub exit_candidates: Vec<(f32, u32)>,
     /// December's month context, for the income composition of exit routes.
     pub exit_context: MonthContext,
@@ -406,7 +406,7 @@ impl Village {
             shortfall_share: 0.0,
             exit_bar: 1.0,
             numbers_only_quota: 0,
-            exit_candidates: Vec::with_capacity(n),
+            exit_candidates: Vec::new(),
             exit_context: MonthContext::default(),
             exit_year: None,
             county_exited: false,
@@ -907,6 +907,9 @@ impl Village {
     /// exit status and the cadre's assessment score.
     pub fn close_year_after_exits(&mut self, params: &Params, t: u32, calendar: Calendar) {
         self.apply_exits(params, t, calendar);
+        // Freed until next December: a year-long 8 bytes per household is too much at
+        // national scale (docs/V2_DESIGN.md R1); one allocation per village-year is not.
+        self.exit_candidates = Vec::new();
         self.relocate(params, calendar.year(t));
         self.maintain_infrastructure(params, t);
         let line = poverty_line(&params.economy, calendar.year(t)) as f32;
