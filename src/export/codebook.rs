@@ -243,6 +243,7 @@ pub const CODEBOOK: &[Column] = &[
         definition: "Village mean income per capita on 31 December: households' income per capita weighted by household size.",
     },
     Column {
+        file: "annual.csv",
         name: "dibao_households",
         unit: "households",
         definition: "Households on dibao after the December review, at the county standard (MODEL.md 0.1).",
