@@ -582,7 +582,7 @@ impl Default for ProjectParams {
         ProjectParams {
             infrastructure_target: 0.9,
             infrastructure_decay: 0.02,
-            water_threshold: 0.6,
+            water_threshold: 0.0,
             road_cost: 100_000.0,
             road_gain: 0.05,
             water_cost: 150_000.0,
@@ -2102,16 +2102,12 @@ impl Default for SchoolingParams {
 pub struct WaterParams {
     /// First year the truly-poor test requires safe drinking water.
     pub standard_year: u32,
-    /// Infrastructure index at or above which a village counts as water-safe (stand-in until
-    /// the projects track's water project sets the flag).
-    pub infrastructure_threshold: f64,
 }
 
 impl Default for WaterParams {
     fn default() -> Self {
         WaterParams {
             standard_year: 2019,
-            infrastructure_threshold: 0.6,
         }
     }
 }
@@ -2241,10 +2237,6 @@ impl Params {
             p.water.standard_year.into(),
             2000,
             2100,
-        );
-        c.unit(
-            "programmes.water.infrastructure_threshold",
-            p.water.infrastructure_threshold,
         );
         let j = &p.public_jobs;
         c.count(

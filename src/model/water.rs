@@ -1,7 +1,7 @@
 //! Safe drinking water, the fourth guarantee (MODEL.md section 0.1, "the 2019 standard"),
-//! held at village level. Stand-in until the money track's infrastructure sets the flag with a
-//! water project (section 0.6): a village is water-safe once its infrastructure index reaches
-//! `programmes.water.infrastructure_threshold`, and stays so. From
+//! held at village level: `Village::water_safe` is set by the village's drinking-water project
+//! (`infrastructure.rs`, section 0.6; with `projects.water_threshold` > 0 the infrastructure
+//! index must also reach it). From
 //! `programmes.water.standard_year` (Decision R5: 2019) every household of a village without
 //! safe water is truly poor.
 
@@ -14,12 +14,9 @@ pub fn water_missing(params: &Params, water_safe: bool, year: u32) -> bool {
 }
 
 impl Village {
-    /// Update the village's water flag from its infrastructure and apply the standard for
-    /// `year` (January, and at initialisation).
+    /// Apply the water standard for `year` to the village's households (January, and at
+    /// initialisation).
     pub fn update_water(&mut self, params: &Params, year: u32) {
-        if self.infrastructure >= params.programmes.water.infrastructure_threshold {
-            self.water_safe = true;
-        }
         self.households.water_missing = water_missing(params, self.water_safe, year);
     }
 }
@@ -33,7 +30,6 @@ mod tests {
     fn missing_water_makes_everyone_truly_poor_from_the_standard_year() {
         let p = Params::default();
         let mut v = Village::new(0, &p, 1, 0, Calendar { start_year: 2014 });
-        v.infrastructure = 0.3;
         v.water_safe = false;
         v.update_water(&p, 2018);
         let line = 1.0; // nobody is income-poor against this line
@@ -46,12 +42,8 @@ mod tests {
         v.update_water(&p, 2019);
         assert_eq!(poor(&v), v.households.len());
         assert!(before < v.households.len());
-        v.infrastructure = 0.65;
+        v.water_safe = true;
         v.update_water(&p, 2019);
         assert_eq!(poor(&v), before);
-        // Once safe, stays safe.
-        v.infrastructure = 0.1;
-        v.update_water(&p, 2020);
-        assert!(v.water_safe);
     }
 }
