@@ -122,10 +122,10 @@ mod tests {
         v.eco_restricted = false;
         v.channel_effort[Channel::Industry as usize] = 1.0;
         let county = County::new();
-        v.step_industry_launch(&p, 2014.0, &county, 0);
+        v.step_industry_launch(&p, &county, 0);
         assert!(v.industries.is_empty(), "no money, no launch");
         v.funds.receive(0, Source::SpecialFunds, 100_000_000, 0.0);
-        v.step_industry_launch(&p, 2014.0, &county, 0);
+        v.step_industry_launch(&p, &county, 0);
         assert_eq!(v.industries.len(), 1);
         let market = 1.0 - 0.3 * v.remoteness;
         let f = v.industries[0].feasibility;

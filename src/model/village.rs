@@ -642,7 +642,7 @@ impl Village {
     /// wages are booked monthly, relocation when it happens. Decision: premiums paid at the
     /// January renewal are booked with the year's December accounts.
     fn book_programme_year(&mut self) {
-        let s = self.programme_spending.clone();
+        let s = self.programme_spending;
         self.book_line(Source::CountyLines, Use::Insurance, s.medical_premium);
         self.book_line(
             Source::CountyLines,
