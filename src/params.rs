@@ -842,9 +842,6 @@ pub struct EconomyParams {
     /// Nominal growth per year from 2014 of each income source (MODEL.md section 0.2); costs
     /// (illness, care, housing, relocation) are not indexed.
     pub growth: IncomeGrowth,
-    /// Fall in motivation per year of a household on dibao with an able labourer and no work
-    /// (dependency, MODEL.md section 0.2, seed 001), motivation points per year.
-    pub dependency_decay: f64,
 }
 
 /// Nominal growth per year of each income source from 2014 (MODEL.md section 0.2). The faster
@@ -959,7 +956,6 @@ impl Default for EconomyParams {
             indexation: 0.03,
             dividend_share: 0.4,
             growth: IncomeGrowth::default(),
-            dependency_decay: 0.02,
         }
     }
 }
@@ -1806,7 +1802,6 @@ impl Params {
         c.range("economy.growth.farm", g.farm, -0.5, 0.5);
         c.range("economy.growth.local_wage", g.local_wage, -0.5, 0.5);
         c.range("economy.growth.other", g.other, -0.5, 0.5);
-        c.unit("economy.dependency_decay", e.dependency_decay);
         let d = &self.demography;
         c.unit("demography.ageing_rate", d.ageing_rate);
         c.unit("demography.labour_gain_rate", d.labour_gain_rate);
@@ -2206,12 +2201,14 @@ impl Params {
         let p = &self.programmes;
         let d = &p.dibao;
         c.range("programmes.dibao.ratio_low", d.ratio_low, 0.0, 2.0);
-        c.range(
-            "programmes.dibao.ratio_high",
-            d.ratio_high,
-            d.ratio_low,
-            2.0,
-        );
+        // The upper end may not lie below the lower end; an invalid lower end (reported
+        // above) does not bound it.
+        let low = if (0.0..=2.0).contains(&d.ratio_low) {
+            d.ratio_low
+        } else {
+            0.0
+        };
+        c.range("programmes.dibao.ratio_high", d.ratio_high, low, 2.0);
         c.count(
             "programmes.dibao.catch_up_year",
             d.catch_up_year.into(),
@@ -2287,10 +2284,15 @@ impl Params {
         c.unit("programmes.microcredit.min_skill", m.min_skill);
         c.unit("programmes.microcredit.min_motivation", m.min_motivation);
         c.unit("programmes.microcredit.return_low", m.return_low);
+        let low = if (0.0..=1.0).contains(&m.return_low) {
+            m.return_low
+        } else {
+            0.0
+        };
         c.range(
             "programmes.microcredit.return_high",
             m.return_high,
-            m.return_low,
+            low,
             1.0,
         );
         c.unit("programmes.microcredit.failure_hazard", m.failure_hazard);

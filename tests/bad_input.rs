@@ -395,3 +395,40 @@ fn explain_of_an_unknown_key_is_refused_with_close_matches() {
     );
     assert!(m.contains("did you mean cadres.admin_burden"), "{m}");
 }
+
+/// Every key model v2 removed is refused, in a file and with --set, with exit 2, the file's
+/// line, and the sentence saying what replaced it (not the generic "unknown key").
+#[test]
+fn removed_keys_are_refused_with_what_replaced_them() {
+    use povsim::scenario::removed::REMOVED_KEYS;
+    assert!(
+        REMOVED_KEYS.len() >= 10,
+        "model v2 removed more keys than this"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    for gone in REMOVED_KEYS {
+        let (section, leaf) = gone.key.rsplit_once('.').expect("dotted key");
+        let path = dir.path().join("old.toml");
+        std::fs::write(&path, format!("name = \"old\"\n[{section}]\n{leaf} = 1\n")).expect("write");
+        let out = run_in(dir.path(), &["check", path.to_str().expect("utf8")]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", gone.key);
+        assert!(
+            err.contains(&format!(
+                "old.toml:3:1: `{}` was removed in model v2: ",
+                gone.key
+            )) && err.contains(gone.replaced_by),
+            "{}: {err}",
+            gone.key
+        );
+        let set = format!("{}=1", gone.key);
+        let out = run_in(dir.path(), &["check", "--set", &set]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "--set {}: {err}", gone.key);
+        assert!(
+            err.contains("was removed in model v2"),
+            "--set {}: {err}",
+            gone.key
+        );
+    }
+}

@@ -195,9 +195,8 @@ fn the_story_of_a_clicked_household_is_told_up_to_the_current_month() {
     assert_eq!(story["until"], "2016-06");
     assert_eq!(story["income"].as_array().map(Vec::len), Some(30));
     let events = story["events"].as_array().expect("events");
-    assert!(events
-        .iter()
-        .any(|e| e["kind"] == "new_secretary" && e["month"] == "2015-01"));
+    assert!(events.iter().any(|e| e["kind"] == "new_secretary"
+        && e["month"].as_str().is_some_and(|m| m.starts_with("2015-"))));
     assert!(events.iter().all(|e| e["detail"].is_string()
         && e["kind_label"].is_string()
         && e["month"].as_str().unwrap_or("") <= "2016-06"));

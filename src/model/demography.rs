@@ -8,15 +8,13 @@
 //!   real hard core did.
 //! - New labour: a household with a member who is neither a labourer nor aged (a child) gains a
 //!   labourer with probability `demography.labour_gain_rate` (0.02 a year), up to 4.
-//! - Dependency: a household on dibao with an able labourer at home and no work (no migrant,
-//!   no local job) loses `economy.dependency_decay` (0.02) motivation a year (seed 001); it rises
-//!   again only with motivation work (household support).
+//! - Dependency (a household on dibao with an able labourer and no work loses motivation) is
+//!   applied once a year in the dibao review (`dibao.rs`, `programmes.dibao.dependency_decay`).
 //!
 //! Household size is fixed (no deaths or births): the horizon is 12 years.
 
 use rand::Rng;
 
-use super::household::flag;
 use super::village::Village;
 use crate::params::Params;
 
@@ -53,26 +51,10 @@ impl Village {
             self.year.aged_out += u32::from(leaving);
         }
     }
-
-    /// Dependency (December): motivation falls by `economy.dependency_decay` for households on
-    /// dibao with an able labourer at home and no work. Public-welfare jobs and household
-    /// enterprises (programmes track) should also count as work once they exist.
-    pub fn step_dependency(&mut self, params: &Params) {
-        let decay = params.economy.dependency_decay as f32;
-        let hh = &mut self.households;
-        for i in 0..hh.len() {
-            let s = &hh.state[i];
-            let idle = s.at_home() > 0 && s.migrants == 0 && s.job == 0;
-            if s.flags & flag::DIBAO != 0 && idle {
-                hh.motivation[i] = (hh.motivation[i] - decay).max(0.0);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::model::household::flag;
     use crate::model::schedule::Calendar;
     use crate::model::village::Village;
     use crate::params::Params;
@@ -115,25 +97,5 @@ mod tests {
         let before = labour(&w);
         w.step_demography(&still);
         assert_eq!(labour(&w), before);
-    }
-
-    #[test]
-    fn dependency_erodes_motivation_of_idle_dibao_households_only() {
-        let params = Params::default();
-        let mut v = village(&params);
-        let hh = &mut v.households;
-        hh.state[0].flags |= flag::DIBAO;
-        hh.state[0].labour = 1;
-        hh.state[0].migrants = 0;
-        hh.state[0].job = 0;
-        hh.state[1].flags &= !flag::DIBAO;
-        hh.state[1].labour = 1;
-        hh.state[1].migrants = 0;
-        hh.state[1].job = 0;
-        hh.motivation[0] = 0.5;
-        hh.motivation[1] = 0.5;
-        v.step_dependency(&params);
-        assert!((v.households.motivation[0] - 0.48).abs() < 1e-6);
-        assert_eq!(v.households.motivation[1], 0.5);
     }
 }

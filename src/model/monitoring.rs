@@ -260,7 +260,9 @@ mod tests {
         let mut v = village(&params);
         let line = 3000.0f32;
         let t = 72;
-        v.fund_balance = 100_000.0;
+        v.funds
+            .receive(t, crate::model::funds::Source::SpecialFunds, 100_000, 0.0);
+        v.fund_balance = v.funds.held() as f64;
         let hh = &mut v.households;
         for i in 0..hh.len() {
             hh.monitored[i] = 0;

@@ -891,7 +891,6 @@ impl Village {
         // cards"); re-checks and new registrations start the following year.
         // Exits are assessed from the programme's first year on.
         self.step_demography(params);
-        self.step_dependency(params);
         self.enrol_dibao_referrals();
         if t >= 12 {
             self.identify(params, t, calendar, false);

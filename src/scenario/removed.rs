@@ -66,11 +66,6 @@ pub const REMOVED_KEYS: &[RemovedKey] = &[
                       `measures.placement_cost` (MODEL.md section 0.2)",
     },
     RemovedKey {
-        key: "channels.housing_cost",
-        replaced_by: "housing renovation is paid by the county housing line (MODEL.md sections \
-                      0.1, 0.2)",
-    },
-    RemovedKey {
         key: "channels.industry_launch_rate",
         replaced_by: "launches are decisions by perceived expected return: \
                       `projects.appraisal_noise`, `projects.launch_hurdle` (MODEL.md section 0.6)",
@@ -122,4 +117,18 @@ pub const REMOVED_KEYS: &[RemovedKey] = &[
 /// The entry for `key`, if model v2 removed it.
 pub fn removed(key: &str) -> Option<&'static RemovedKey> {
     REMOVED_KEYS.iter().find(|r| r.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::REMOVED_KEYS;
+
+    #[test]
+    fn each_removed_key_is_listed_once() {
+        let mut keys: Vec<&str> = REMOVED_KEYS.iter().map(|r| r.key).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), before, "a removed key is listed twice");
+    }
 }
