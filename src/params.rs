@@ -495,7 +495,7 @@ pub struct FundingParams {
     /// register`, paid out over the years by `schedule`.
     pub spending_per_person: f64,
     /// Share of `spending_per_person` paid into village funds as special funds; the rest is
-    /// spent by county lines and the sending units (provisional, to calibrate: docs/v2/money.md).
+    /// spent by county lines and the sending units (provisional, to calibrate: docs/model/money.md).
     pub village_fund_share: f64,
     /// How a county divides its total among its villages.
     pub allocation_rule: AllocationRule,
@@ -2218,12 +2218,8 @@ impl Params {
         c.unit("programmes.dibao.dependency_decay", d.dependency_decay);
         let ins = &p.insurance;
         c.unit("programmes.insurance.base_takeup", ins.base_takeup);
-        c.range(
-            "programmes.insurance.outreach_takeup",
-            ins.outreach_takeup,
-            0.0,
-            1.0 - ins.base_takeup,
-        );
+        // The renewal chance base + outreach x this is capped at 1 where it is used.
+        c.unit("programmes.insurance.outreach_takeup", ins.outreach_takeup);
         c.yuan("programmes.insurance.premium", ins.premium);
         c.unit("programmes.housing.capacity", p.housing.capacity);
         c.yuan("programmes.housing.cost", p.housing.cost);

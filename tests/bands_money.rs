@@ -43,7 +43,7 @@ fn halving_and_doubling_funding_move_poverty_by_the_banded_size() {
 }
 
 #[test]
-#[ignore = "measured x0.5 +7.59%, x2 -10.29% (16 replicates); band: the x2 change smaller than the x0.5 change; money binds in every village at 16,000 yuan per person, so more money buys proportionally more industry and roads (see docs/v2/money.md)"]
+#[ignore = "measured x0.5 +7.59%, x2 -10.29% (16 replicates); band: the x2 change smaller than the x0.5 change; money binds in every village at 16,000 yuan per person, so more money buys proportionally more industry and roads (see docs/model/money.md)"]
 fn funding_has_diminishing_returns() {
     let (cut, more) = changes();
     assert!(

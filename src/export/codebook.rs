@@ -61,6 +61,7 @@ pub const CODEBOOK: &[Column] = &[
     Column { file: "timeseries.csv", name: "knowledge_party_building", unit: "index (0-1)", definition: "Mean knowledge of secretaries with background party_building (0 where none)." },
     Column { file: "timeseries.csv", name: "knowledge_social_work", unit: "index (0-1)", definition: "Mean knowledge of secretaries with background social_work (0 where none)." },
     Column { file: "annual.csv", name: "replicate", unit: "index (0-based)", definition: "Replicate index." },
+    Column { file: "annual.csv", name: "year", unit: "year", definition: "Calendar year." },
     Column { file: "annual.csv", name: "registered_start", unit: "households", definition: "Registered households on 1 January." },
     Column { file: "annual.csv", name: "exits", unit: "households", definition: "Official exits this year." },
     Column { file: "annual.csv", name: "true_exits", unit: "households", definition: "Exits of households not truly poor at exit." },

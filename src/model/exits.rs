@@ -34,7 +34,7 @@ pub enum ExitRoute {
     /// Industry dividends or a local industry job carried it.
     Industry = 2,
     /// A public-welfare job carried it (no such jobs on this branch: the programmes track adds
-    /// the wage; see docs/v2/exits.md).
+    /// the wage; see docs/model/exits.md).
     PublicJob = 3,
     /// Dibao (the bottom line) carried it.
     Dibao = 4,
