@@ -11,12 +11,6 @@ fn relapses_2021_2025(o: &povsim::sim::RunOutput) -> f64 {
 }
 
 #[test]
-#[ignore = "measured +19.0% (16 replicates, all agree); band -20% or less; relapses are still \
-            v1's monthly rolling crossings: temporary assistance lifts a household above the \
-            line for 12 months and its fall back is counted as a new episode; without \
-            assistance (monitoring.assistance_max = 0) -7%; with relapse emulated as the \
-            annual December assessment (diagnostic below, 8 replicates) -25.6%, inside the \
-            band: re-measure once the exits track's annual assessment (MODEL.md 0.4) is merged"]
 fn p2_monitoring_cuts_relapses_2021_2025_by_a_fifth_or_more() {
     let on = default_world();
     let mut off = on.clone();

@@ -331,7 +331,7 @@ fn experienced_secretaries_deliver_more_exits_in_the_first_assessment() {
 // P4 (seed 001): administrative burden (up to 80% of effort on paperwork) weakens every
 // channel; relieving it raises exits. Measured over the programme up to the 2020 deadline.
 #[test]
-#[ignore = "integrated model v2 (all five tracks, before calibration), measured 2026-12-04: P4 truly poor at the end of 2020 -69 households on the mean but lower in 15/20 replicates (needs 16); the v2 band test measures -2.99% household-years"]
+#[ignore = "integrated model v2 before calibration, measured 2026-12-04 on the model before the water decision: P4 truly poor at the end of 2020 -69 households on the mean but lower in 15/20 replicates (needs 16); the v2 band test measures -2.99% household-years"]
 fn relieving_admin_burden_speeds_exits_and_leaves_fewer_truly_poor_by_the_deadline() {
     eprintln!("P4: admin burden 0.8 (base) vs 0.2 (treated)");
     let mut burdened = small(108);

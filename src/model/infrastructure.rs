@@ -12,7 +12,7 @@
 //! `projects.water_threshold`.
 
 use super::cadre::Channel;
-use super::funds::{whole, Use};
+use super::funds::{whole, Source, Use};
 use super::village::Village;
 use crate::params::Params;
 
@@ -35,7 +35,13 @@ impl Village {
                 self.infrastructure_preparation = self.infrastructure_preparation.min(1.0);
                 break;
             };
-            if !self.funds.spend(what, cost, t) {
+            // Decision (docs/MODEL.md 63): the drinking-water project is the county's
+            // line-ministry programme (rural drinking-water safety), booked on the county line;
+            // roads are paid from the village fund.
+            if what == Use::Water {
+                self.funds
+                    .pass_through(Source::CountyLines, Use::Water, cost);
+            } else if !self.funds.spend(what, cost, t) {
                 break;
             }
             self.infrastructure_preparation -= 1.0;
