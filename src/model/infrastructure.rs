@@ -106,7 +106,10 @@ mod tests {
         v.infrastructure = 0.5;
         v.channel_effort[Channel::Infrastructure as usize] = 1.0;
         v.step_infrastructure(&p, 0);
-        assert!(!v.water_project_done);
+        // The water project is the county's line (decision 63): built without village money;
+        // roads are not.
+        assert!(v.water_project_done);
+        assert!((v.infrastructure - 0.5).abs() < 1e-12);
         v.maintain_infrastructure(&p, 11);
         assert!((v.infrastructure - 0.49).abs() < 1e-9);
         v.funds.receive(12, Source::SpecialFunds, 1_000_000, 0.0);
