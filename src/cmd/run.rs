@@ -87,7 +87,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         dir,
         &args.output,
         &headline(&loaded.title(), params, &runs, &summary),
-        "timeseries.csv, annual.csv, accounts.csv, summary.json, scenario.toml, manifest.json, charts/",
+        "timeseries.csv, annual.csv, accounts.csv, summary.json, codebook.csv, scenario.toml, manifest.json, charts/",
     )
 }
 
