@@ -48,6 +48,13 @@ pub mod flag {
     pub const TRUE_EXIT: u16 = 1 << 15;
     /// All three guarantees.
     pub const GUARANTEES: u16 = HOUSING_SAFE | MEDICAL_INSURED | SCHOOLING_OK;
+
+    /// The status bits of a household put on the register (newly or again, month `t` is
+    /// stamped by the caller): registered, and no longer exited, in an episode or monitored.
+    pub const fn registered(flags: u16) -> u16 {
+        (flags | REGISTERED | EVER_REGISTERED)
+            & !(EXITED | IN_RELAPSE | TRUE_EXIT | NEW_POOR_EPISODE | MONITORED | SUPPORT_WORKS)
+    }
 }
 
 /// Kinds of monitored household (bits of [`Households::monitored`], MODEL.md section 0.5).

@@ -110,13 +110,7 @@ impl Village {
                         }
                         if rng.random::<f64>() >= exclusion {
                             c.re_registered += 1;
-                            f |= flag::REGISTERED | flag::EVER_REGISTERED;
-                            f &= !(flag::EXITED
-                                | flag::IN_RELAPSE
-                                | flag::TRUE_EXIT
-                                | flag::NEW_POOR_EPISODE
-                                | flag::MONITORED
-                                | flag::SUPPORT_WORKS);
+                            f = flag::registered(f);
                             hh.state[i].registered_month = t as u16;
                         }
                     } else {

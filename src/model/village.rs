@@ -822,13 +822,7 @@ impl Village {
                 // Exited households return through the annual relapse assessment
                 // (`assess_relapse`), not here.
                 if rng.random::<f64>() >= rates.exclusion {
-                    f |= flag::REGISTERED | flag::EVER_REGISTERED;
-                    f &= !(flag::EXITED
-                        | flag::IN_RELAPSE
-                        | flag::TRUE_EXIT
-                        | flag::NEW_POOR_EPISODE
-                        | flag::MONITORED
-                        | flag::SUPPORT_WORKS);
+                    f = flag::registered(f);
                     hh.state[i].registered_month = t as u16;
                 }
             } else if f & flag::EVER_REGISTERED == 0
