@@ -495,7 +495,7 @@ pub struct FundingParams {
     /// register`, paid out over the years by `schedule`.
     pub spending_per_person: f64,
     /// Share of `spending_per_person` paid into village funds as special funds; the rest is
-    /// spent by county lines and the sending units (provisional, to calibrate: docs/model/money.md).
+    /// spent by county lines and the sending units (provisional, to calibrate: docs/MODEL.md, decision 106).
     pub village_fund_share: f64,
     /// How a county divides its total among its villages.
     pub allocation_rule: AllocationRule,

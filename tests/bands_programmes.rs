@@ -122,7 +122,7 @@ fn residual_poor_at_the_end_of_2020_are_mostly_without_labour_ill_or_aged() {
     // The literal reading ("no able labourer at home") counts households whose labourers all
     // work away, which v1's migration makes most households; the band is about the ill,
     // disabled and elderly (MODEL.md section 0), so it is asserted on no labourer at all or a
-    // chronic illness (aged: awaiting the labour track's demography). See docs/model/programmes.md.
+    // chronic illness (docs/MODEL.md, decision 100).
     let literal = share(r.hard_core, r.truly_poor);
     let hard_core = share(r.no_labour_or_chronic, r.truly_poor);
     eprintln!("  literal reading {literal:.3}; asserted reading {hard_core:.3}");

@@ -33,8 +33,7 @@ pub enum ExitRoute {
     Work = 1,
     /// Industry dividends or a local industry job carried it.
     Industry = 2,
-    /// A public-welfare job carried it (no such jobs on this branch: the programmes track adds
-    /// the wage; see docs/model/exits.md).
+    /// A public-welfare job's wage carried it (docs/MODEL.md, section 7.21).
     PublicJob = 3,
     /// Dibao (the bottom line) carried it.
     Dibao = 4,

@@ -252,7 +252,7 @@ impl Households {
 
     /// Truly poor by the household's own test (income below the line, or one of its three
     /// guarantees missing), leaving out the village's water: what registration looks at
-    /// (docs/model/programmes.md, decision on water and identification).
+    /// (docs/MODEL.md, decision 93).
     pub fn truly_poor_household(&self, i: usize, line: f32) -> bool {
         self.income_pc(i) < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
     }

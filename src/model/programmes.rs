@@ -21,7 +21,7 @@ pub struct ProgrammeSpending {
     /// Medical insurance premiums paid by the county for registered households, yuan.
     pub medical_premium: f64,
     /// Medical assistance (enhanced cover beyond the basic scheme), yuan. Not yet recorded:
-    /// the cover is applied in the household step without a ledger (see docs/model/programmes.md).
+    /// the cover is applied in the household step without a ledger (docs/MODEL.md, decision 89).
     pub medical_assistance: f64,
     /// Housing renovations from the county housing line, yuan.
     pub housing: f64,
