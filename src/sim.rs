@@ -93,6 +93,10 @@ pub struct RunOutput {
     /// Difference-in-differences estimate of the secretary effect on the village panel, when
     /// `0 < cadres.coverage < 1` and both groups have villages (MODEL.md 0.8).
     pub did_estimate: Option<DidEstimate>,
+    /// Exit year of each village at the end of the run (`None` = not exited), in village order.
+    pub village_exit_years: Vec<Option<u32>>,
+    /// Exit year of each county at the end of the run (`None` = not exited), in county order.
+    pub county_exit_years: Vec<Option<u32>>,
 }
 
 /// What a run records beyond the aggregate rows.
@@ -510,6 +514,8 @@ impl Simulation {
             ledger: self.ledger,
             money: self.money,
             did_estimate,
+            village_exit_years: villages.iter().map(|v| v.exit_year).collect(),
+            county_exit_years: self.counties.iter().map(|c| c.exit_year).collect(),
         }
     }
 }
