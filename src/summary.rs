@@ -260,6 +260,9 @@ fn money_totals(run: &RunOutput) -> Vec<(&'static str, Option<f64>)> {
     ]
 }
 
+/// Reads one count from an annual row.
+type Count = fn(&YearRow) -> u64;
+
 /// Median of exit years over all units, a unit that has not exited counting as later than
 /// any year; `None` when half or more have not exited.
 fn median_exit_year(years: &[Option<u32>]) -> Option<f64> {
@@ -297,7 +300,7 @@ pub fn v2_indicators(run: &RunOutput) -> BTreeMap<&'static str, Option<f64>> {
     let of_year = |year: u32| years.iter().find(|y| y.year == year);
     let mut t = BTreeMap::new();
     let exits = in_years(2015, 2020).map(|y| y.exits).sum::<u64>() as f64;
-    let routes: [(&'static str, fn(&YearRow) -> u64); 6] = [
+    let routes: [(&'static str, Count); 6] = [
         ("exit_share_work", |y| y.exits_work),
         ("exit_share_industry", |y| y.exits_industry),
         ("exit_share_public_job", |y| y.exits_public_job),
