@@ -179,6 +179,16 @@ pub struct VillageYearRow {
     /// Village mean income per capita (household income per capita weighted by household
     /// size), yuan per person-year.
     pub mean_income_pc: f64,
+    /// Truly poor on 31 December with no able working-age adult (see `annual.csv`).
+    pub truly_poor_no_labour: u32,
+    /// Truly poor on 31 December with illness as a cause.
+    pub truly_poor_ill: u32,
+    /// Truly poor on 31 December with a member who has left working age.
+    pub truly_poor_aged: u32,
+    /// Truly poor on 31 December with skill at or below the training threshold.
+    pub truly_poor_low_skill: u32,
+    /// Truly poor on 31 December in a remote village, not relocated.
+    pub truly_poor_remote: u32,
 }
 
 /// One row of `annual.csv`. Rates with a zero denominator are empty (NA).
@@ -321,6 +331,28 @@ pub struct YearRow {
     /// Public money the household programmes paid this year (dibao, insurance premiums,
     /// housing, public-job wages, microcredit interest, relocation), yuan.
     pub programme_spending: f64,
+    /// Households of the start cohort (on the 2014 register after the first identification,
+    /// 建档立卡) in the world on 31 December, exited or not.
+    pub cohort_households: u64,
+    /// The start cohort's mean per-capita income this calendar year, person-weighted (sum of
+    /// household income / sum of household size), exited or not, yuan per person-year.
+    pub cohort_mean_income_pc: Option<f64>,
+    /// Households on 31 December.
+    pub households_end: u64,
+    /// Problem funds by the audits' definition this year, yuan: the accounts' uses `misused`
+    /// plus `returned_idle` (village-fund money idle over `projects.idle_months`).
+    pub funds_problem: f64,
+    /// Truly poor households on 31 December with no able working-age adult (labour 0).
+    pub truly_poor_no_labour: u64,
+    /// Truly poor households on 31 December with illness as a cause (chronic, or an episode
+    /// within 12 months).
+    pub truly_poor_ill: u64,
+    /// Truly poor households on 31 December with a member who has left working age.
+    pub truly_poor_aged: u64,
+    /// Truly poor households on 31 December with skill at or below the training threshold.
+    pub truly_poor_low_skill: u64,
+    /// Truly poor households on 31 December in a remote village, not relocated.
+    pub truly_poor_remote: u64,
 }
 
 /// Ratio, or `None` when the denominator is zero.

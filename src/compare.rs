@@ -9,12 +9,13 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::chartdata::PairedDifference;
 use crate::sim::RunOutput;
-use crate::summary::run_totals;
+use crate::summary::compared_values;
 
 /// The run totals compared, with a reader's label and unit.
-/// Outcome measures come first; whole-run exit counts last, because they count repeat exits
-/// (a policy that prevents relapse has fewer of them).
-pub const INDICATORS: [(&str, &str); 10] = [
+/// Outcome measures come first; whole-run exit counts next, because they count repeat exits
+/// (a policy that prevents relapse has fewer of them); model v2's headline indicators
+/// ([`crate::summary::v2_indicators`]) last.
+pub const INDICATORS: [(&str, &str); 17] = [
     ("truly_poor_2020", "truly poor at end of 2020, households"),
     (
         "poverty_household_years",
@@ -34,6 +35,22 @@ pub const INDICATORS: [(&str, &str); 10] = [
     ("truly_poor_end", "truly poor at end of run, households"),
     ("exits", "official exits, whole run (repeat exits count)"),
     ("sustained_exits", "sustained exits, whole run"),
+    (
+        "cohort_income_2020",
+        "2014-register cohort income per capita 2020, yuan",
+    ),
+    ("relapse_rate_2016", "relapse rate 2016"),
+    ("exit_share_dibao", "share of exits by dibao, 2015-2020"),
+    (
+        "cost_per_person_lifted_out",
+        "spending per person lifted out 2014-2020, yuan",
+    ),
+    (
+        "problem_funds_share_2017_2018",
+        "problem funds share of funds in, 2017-2018",
+    ),
+    ("county_exit_year_median", "median county exit year"),
+    ("dibao_households_2020", "dibao households, end of 2020"),
 ];
 
 /// Mean and two-sided 95% confidence interval of the mean (Student t, n - 1 degrees of
@@ -66,8 +83,8 @@ pub fn paired_differences(
     scenario: &str,
     runs: &[RunOutput],
 ) -> Vec<PairedDifference> {
-    let reference_totals: Vec<_> = reference_runs.iter().map(run_totals).collect();
-    let totals: Vec<_> = runs.iter().map(run_totals).collect();
+    let reference_totals: Vec<_> = reference_runs.iter().map(compared_values).collect();
+    let totals: Vec<_> = runs.iter().map(compared_values).collect();
     INDICATORS
         .iter()
         .filter_map(|(indicator, _)| {

@@ -129,6 +129,118 @@ fn key_figures(out: &mut String, summary: &Value) {
     }
 }
 
+/// Model v2's headline indicators (`summary.json` `v2`), in reading order, with a label and
+/// whether the value is a share (printed as a percentage).
+const V2_ROWS: [(&str, &str, bool); 15] = [
+    ("exit_share_work", "exits by work income, 2015-2020", true),
+    (
+        "exit_share_industry",
+        "exits by industry dividends or jobs, 2015-2020",
+        true,
+    ),
+    (
+        "exit_share_public_job",
+        "exits by a public-welfare job, 2015-2020",
+        true,
+    ),
+    (
+        "exit_share_dibao",
+        "exits by dibao and special hardship, 2015-2020",
+        true,
+    ),
+    (
+        "exit_share_relocation",
+        "exits of relocated households, 2015-2020",
+        true,
+    ),
+    (
+        "exit_share_numbers_only",
+        "numbers-only exits, 2015-2020",
+        true,
+    ),
+    (
+        "cohort_income_2015",
+        "2014-register cohort income per capita 2015, yuan (official 3,416)",
+        false,
+    ),
+    (
+        "cohort_income_2020",
+        "2014-register cohort income per capita 2020, yuan (official 10,740)",
+        false,
+    ),
+    (
+        "relapse_rate_2016",
+        "relapse rate 2016 (target about 1%)",
+        true,
+    ),
+    (
+        "relapse_no_fall_share",
+        "relapses without an income fall, whole run",
+        true,
+    ),
+    (
+        "cost_per_person_lifted_out",
+        "spending per person lifted out 2014-2020, all lines, yuan (about 16,000)",
+        false,
+    ),
+    (
+        "village_exit_year_median",
+        "median village exit year",
+        false,
+    ),
+    ("county_exit_year_median", "median county exit year", false),
+    (
+        "problem_funds_share_2017_2018",
+        "problem funds / funds in, 2017-2018 (audits 6-8%)",
+        true,
+    ),
+    (
+        "dibao_households_2020",
+        "dibao households, end of 2020",
+        false,
+    ),
+];
+
+/// The "Model v2 indicators" table: mean and 5-95% band over replicates of each v2 headline
+/// indicator in `summary.json` (absent ones print "-"; exit years print without separators).
+fn v2_indicators(out: &mut String, summary: &Value) {
+    let Some(v2) = summary.get("v2").and_then(Value::as_object) else {
+        return;
+    };
+    out.push_str("<table><thead><tr><th>indicator</th><th>mean</th><th>5-95% band</th></tr></thead><tbody>\n");
+    for (name, label, share) in &V2_ROWS {
+        let Some(band) = v2.get(*name) else {
+            // No replicate has a value: a share with nothing to divide, or exit years when
+            // half or more of the villages (counties) have not exited by the end of the run.
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">-</td><td class=\"num\">-</td></tr>",
+                encode_text(label)
+            );
+            continue;
+        };
+        let get = |k: &str| band.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+        let show = |x: f64| {
+            if *share {
+                format!("{:.1}%", 100.0 * x)
+            } else if name.contains("exit_year") {
+                format!("{x:.0}")
+            } else {
+                format_number(x)
+            }
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} - {}</td></tr>",
+            encode_text(label),
+            show(get("mean")),
+            show(get("p5")),
+            show(get("p95"))
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
 fn scenario_section(out: &mut String, dir: &Path, heading_level: u8) -> anyhow::Result<()> {
     let summary = read_json(&dir.join("summary.json"))?;
     let resolved = fs::read_to_string(dir.join("scenario.toml")).unwrap_or_default();
@@ -160,6 +272,10 @@ fn scenario_section(out: &mut String, dir: &Path, heading_level: u8) -> anyhow::
         h + 1
     );
     key_figures(out, &summary);
+    if summary.get("v2").is_some() {
+        let _ = writeln!(out, "<h{}>Model v2 indicators</h{}>", h + 1, h + 1);
+        v2_indicators(out, &summary);
+    }
     let _ = writeln!(out, "<h{}>Charts</h{}>", h + 1, h + 1);
     charts_section(out, dir, &RUN_CHARTS);
     let _ = writeln!(

@@ -93,6 +93,10 @@ pub struct RunOutput {
     /// Difference-in-differences estimate of the secretary effect on the village panel, when
     /// `0 < cadres.coverage < 1` and both groups have villages (MODEL.md 0.8).
     pub did_estimate: Option<DidEstimate>,
+    /// Exit year of each village at the end of the run (`None` = not exited), in village order.
+    pub village_exit_years: Vec<Option<u32>>,
+    /// Exit year of each county at the end of the run (`None` = not exited), in county order.
+    pub county_exit_years: Vec<Option<u32>>,
 }
 
 /// What a run records beyond the aggregate rows.
@@ -385,7 +389,7 @@ impl Simulation {
             // row and the per-village rows.
             let counts: Vec<YearEndCounts> = villages
                 .par_iter()
-                .map(|v| v.year_end_counts(t, line as f32))
+                .map(|v| v.year_end_counts(params, t, line as f32))
                 .collect();
             let year = calendar.year(t);
             if let Some(slot) = self.years.get_mut((t / 12) as usize) {
@@ -510,6 +514,8 @@ impl Simulation {
             ledger: self.ledger,
             money: self.money,
             did_estimate,
+            village_exit_years: villages.iter().map(|v| v.exit_year).collect(),
+            county_exit_years: self.counties.iter().map(|c| c.exit_year).collect(),
         }
     }
 }
@@ -639,6 +645,10 @@ fn year_row(
     let mut truly_poor_end = 0u64;
     let mut registered_ill = 0u64;
     let mut registered_income = 0.0f64;
+    let mut by_cause = [0u64; 5];
+    let mut cohort_households = 0u64;
+    let mut cohort_persons = 0u64;
+    let mut cohort_income = 0.0f64;
     let mut planned_exits = 0u64;
     let mut qualified_exits = 0u64;
     let mut exits_reversed = 0u64;
@@ -701,7 +711,19 @@ fn year_row(
         registered_ill += u64::from(c.registered_ill);
         truly_poor_end += u64::from(c.truly_poor);
         registered_income += c.registered_income;
+        for (sum, n) in by_cause.iter_mut().zip(c.truly_poor_by_cause) {
+            *sum += u64::from(n);
+        }
+        cohort_households += u64::from(c.cohort_households);
+        cohort_persons += u64::from(c.cohort_persons);
+        cohort_income += c.cohort_income;
     }
+    // The audits' problem funds, as the accounts book them (accounts.csv uses `misused` and
+    // `returned_idle`).
+    let funds_problem: i64 = villages
+        .iter()
+        .map(|v| v.funds.year.to_use(Use::Misused) + v.funds.year.to_use(Use::ReturnedIdle))
+        .sum();
     let (mean, median, gini) = histogram.mean_median_gini();
     YearSums {
         row: Some(YearRow {
@@ -805,6 +827,15 @@ fn year_row(
                 .iter()
                 .map(|v| v.programme_spending.public_total())
                 .sum(),
+            cohort_households,
+            cohort_mean_income_pc: ratio(cohort_income, cohort_persons as f64),
+            households_end: households as u64,
+            funds_problem: funds_problem as f64,
+            truly_poor_no_labour: by_cause[0],
+            truly_poor_ill: by_cause[1],
+            truly_poor_aged: by_cause[2],
+            truly_poor_low_skill: by_cause[3],
+            truly_poor_remote: by_cause[4],
         }),
         true_exits,
     }
@@ -885,6 +916,11 @@ fn village_row(
         weakest_area: weakest.key().to_string(),
         weakest_gap: gap,
         mean_income_pc: counts.income_persons / f64::from(counts.persons.max(1)),
+        truly_poor_no_labour: counts.truly_poor_by_cause[0],
+        truly_poor_ill: counts.truly_poor_by_cause[1],
+        truly_poor_aged: counts.truly_poor_by_cause[2],
+        truly_poor_low_skill: counts.truly_poor_by_cause[3],
+        truly_poor_remote: counts.truly_poor_by_cause[4],
     }
 }
 

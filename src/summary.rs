@@ -92,6 +92,9 @@ pub struct Summary {
     /// scenarios/baseline.toml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub did_relative: Option<Band>,
+    /// Model v2's headline indicators (MODEL.md sections 7 and 8, "Added in v2"), over
+    /// replicates: see [`v2_indicators`] for each definition.
+    pub v2: BTreeMap<String, Band>,
 }
 
 /// Reads one indicator from an annual row (`None` = NA).
@@ -257,6 +260,128 @@ fn money_totals(run: &RunOutput) -> Vec<(&'static str, Option<f64>)> {
     ]
 }
 
+/// Reads one count from an annual row.
+type Count = fn(&YearRow) -> u64;
+
+/// Median of exit years over all units, a unit that has not exited counting as later than
+/// any year; `None` when half or more have not exited.
+fn median_exit_year(years: &[Option<u32>]) -> Option<f64> {
+    let mut v: Vec<f64> = years
+        .iter()
+        .map(|y| y.map_or(f64::INFINITY, f64::from))
+        .collect();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let m = quantile(&v, 0.5);
+    m.is_finite().then_some(m)
+}
+
+/// The run's model v2 headline indicators, by name (`summary.json` `v2`, and the v2 rows of
+/// `povsim compare`):
+/// - `exit_share_<route>`: exits by route (work, industry, public_job, dibao, relocation,
+///   numbers_only) / all official exits, summed over 2015-2020;
+/// - `cohort_income_2015`, `cohort_income_2020`: `cohort_mean_income_pc` of the year, yuan
+///   per person-year;
+/// - `relapse_rate_2016`: `relapse_rate` of 2016; `relapse_no_fall_share`: relapses without
+///   an income fall / relapses, whole run;
+/// - `cost_per_person_lifted_out`: public money spent 2014-2020 on all lines (every use in
+///   the accounts but misuse, returned idle money and microcredit principal, a bank loan; dibao
+///   included) / persons in households that exited officially at least once by the end of
+///   2020, yuan per person;
+/// - `village_exit_year_median`, `county_exit_year_median`: median exit year over all
+///   villages (counties) at the end of the run, one not exited counting as latest; absent when
+///   half or more have not exited;
+/// - `problem_funds_share_2017_2018`: `funds_problem` / `funds_in`, summed over 2017-2018 (the
+///   calibration target's ratio);
+/// - `dibao_households_2020`: households on dibao after the December 2020 review.
+pub fn v2_indicators(run: &RunOutput) -> BTreeMap<&'static str, Option<f64>> {
+    use crate::model::funds::Use;
+    let years = &run.years;
+    let in_years = |from: u32, to: u32| years.iter().filter(move |y| (from..=to).contains(&y.year));
+    let of_year = |year: u32| years.iter().find(|y| y.year == year);
+    let mut t = BTreeMap::new();
+    let exits = in_years(2015, 2020).map(|y| y.exits).sum::<u64>() as f64;
+    let routes: [(&'static str, Count); 6] = [
+        ("exit_share_work", |y| y.exits_work),
+        ("exit_share_industry", |y| y.exits_industry),
+        ("exit_share_public_job", |y| y.exits_public_job),
+        ("exit_share_dibao", |y| y.exits_dibao),
+        ("exit_share_relocation", |y| y.exits_relocation),
+        ("exit_share_numbers_only", |y| y.exits_numbers_only),
+    ];
+    for (name, get) in routes {
+        let n = in_years(2015, 2020).map(get).sum::<u64>() as f64;
+        t.insert(name, ratio(n, exits));
+    }
+    t.insert(
+        "cohort_income_2015",
+        of_year(2015).and_then(|y| y.cohort_mean_income_pc),
+    );
+    t.insert(
+        "cohort_income_2020",
+        of_year(2020).and_then(|y| y.cohort_mean_income_pc),
+    );
+    t.insert(
+        "relapse_rate_2016",
+        of_year(2016).and_then(|y| y.relapse_rate),
+    );
+    let relapses = years.iter().map(|y| y.relapses).sum::<u64>() as f64;
+    let no_fall = years.iter().map(|y| y.relapses_no_income_fall).sum::<u64>() as f64;
+    t.insert("relapse_no_fall_share", ratio(no_fall, relapses));
+    let spent: i64 = run
+        .ledger
+        .iter()
+        .filter(|r| r.village.is_none() && r.year <= 2020)
+        .map(|r| r.account.spent() - r.account.to_use(Use::MicrocreditLoans))
+        .sum();
+    // Only when the run reached the end of 2020 (the persons are counted then).
+    let reached_2020 = of_year(2020).is_some();
+    t.insert(
+        "cost_per_person_lifted_out",
+        ratio(spent as f64, run.money.exited_persons as f64).filter(|_| reached_2020),
+    );
+    t.insert(
+        "village_exit_year_median",
+        median_exit_year(&run.village_exit_years),
+    );
+    t.insert(
+        "county_exit_year_median",
+        median_exit_year(&run.county_exit_years),
+    );
+    let problem = in_years(2017, 2018).map(|y| y.funds_problem).sum::<f64>();
+    let funds_in = in_years(2017, 2018).map(|y| y.funds_in).sum::<f64>();
+    t.insert("problem_funds_share_2017_2018", ratio(problem, funds_in));
+    t.insert(
+        "dibao_households_2020",
+        of_year(2020).map(|y| y.dibao_households as f64),
+    );
+    t
+}
+
+/// Every value `povsim compare` can pair: the run totals and the v2 indicators.
+pub fn compared_values(run: &RunOutput) -> BTreeMap<&'static str, Option<f64>> {
+    let mut values = run_totals(run);
+    values.extend(v2_indicators(run));
+    values
+}
+
+/// Bands over replicates of per-run values by name (names of the first run; a name without
+/// any value is left out).
+fn bands_of(per_run: &[BTreeMap<&'static str, Option<f64>>]) -> BTreeMap<String, Band> {
+    let mut bands = BTreeMap::new();
+    if let Some(first) = per_run.first() {
+        for name in first.keys() {
+            if let Some(band) = Band::of(
+                per_run
+                    .iter()
+                    .filter_map(|t| t.get(name).copied().flatten()),
+            ) {
+                bands.insert(name.to_string(), band);
+            }
+        }
+    }
+    bands
+}
+
 /// Summarise replicates (given in replicate order).
 pub fn summarise(scenario: &str, runs: &[RunOutput]) -> Summary {
     let mut annual = BTreeMap::new();
@@ -275,19 +400,9 @@ pub fn summarise(scenario: &str, runs: &[RunOutput]) -> Summary {
             .collect();
         annual.insert(name.to_string(), series);
     }
-    let mut totals = BTreeMap::new();
     let per_run: Vec<_> = runs.iter().map(run_totals).collect();
-    if let Some(first) = per_run.first() {
-        for name in first.keys() {
-            if let Some(band) = Band::of(
-                per_run
-                    .iter()
-                    .filter_map(|t| t.get(name).copied().flatten()),
-            ) {
-                totals.insert(name.to_string(), band);
-            }
-        }
-    }
+    let totals = bands_of(&per_run);
+    let v2 = bands_of(&runs.iter().map(v2_indicators).collect::<Vec<_>>());
     Summary {
         scenario: scenario.to_string(),
         replicates: runs.len(),
@@ -302,6 +417,7 @@ pub fn summarise(scenario: &str, runs: &[RunOutput]) -> Summary {
             runs.iter()
                 .filter_map(|r| r.did_estimate.map(|d| d.relative)),
         ),
+        v2,
     }
 }
 

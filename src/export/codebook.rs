@@ -393,6 +393,91 @@ pub const CODEBOOK: &[Column] = &[
         unit: "yuan",
         definition: "Public money the household programmes paid this year: dibao, insurance premiums, housing, public-job wages, microcredit interest, relocation.",
     },
+    // Model v2 outputs (MODEL.md section 8 "Added in v2", section 7 calibration targets).
+    Column {
+        file: "annual.csv",
+        name: "cohort_households",
+        unit: "households",
+        definition: "Households of the start cohort (on the 2014 register after the first identification, 建档立卡) in the world on 31 December, exited or not; households are conserved, so this is the 2014 registered_end in every year.",
+    },
+    Column {
+        file: "annual.csv",
+        name: "cohort_mean_income_pc",
+        unit: "yuan per person-year",
+        definition: "The start cohort's per-capita income this calendar year, person-weighted (sum of household income January-December / sum of household size), exited or not: the official registered households' per-capita income (3,416 yuan in 2015, 10,740 in 2020).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "households_end",
+        unit: "households",
+        definition: "Households on 31 December.",
+    },
+    Column {
+        file: "annual.csv",
+        name: "funds_problem",
+        unit: "yuan",
+        definition: "Problem funds by the audits' definition this year: the accounts' uses misused plus returned_idle (village-fund money idle over projects.idle_months), summed over villages (accounts.csv).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "truly_poor_no_labour",
+        unit: "households",
+        definition: "Truly poor households on 31 December with no able working-age adult in the household (labour 0: only the elderly, the disabled or children; a labourer working away or in a local job counts as labour); causes are not exclusive (docs/model/exits.md, Causes of the truly poor).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "truly_poor_ill",
+        unit: "households",
+        definition: "Truly poor households on 31 December with illness as a cause: a chronically ill member, or an illness episode within the last 12 months (the rule of registered_ill_share); causes are not exclusive (docs/model/exits.md, Causes of the truly poor).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "truly_poor_aged",
+        unit: "households",
+        definition: "Truly poor households on 31 December with a member who has left working age (aged or disabled; demography, MODEL.md 0.2); causes are not exclusive (docs/model/exits.md, Causes of the truly poor).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "truly_poor_low_skill",
+        unit: "households",
+        definition: "Truly poor households on 31 December with skill at or below 0.3, the level at which household support diagnoses training as the fitting measure; causes are not exclusive (docs/model/exits.md, Causes of the truly poor).",
+    },
+    Column {
+        file: "annual.csv",
+        name: "truly_poor_remote",
+        unit: "households",
+        definition: "Truly poor households on 31 December with living in a remote village (remoteness >= policy.remote_threshold, the village-exit rule's remote villages), not relocated; causes are not exclusive (docs/model/exits.md, Causes of the truly poor).",
+    },
+    Column {
+        file: "villages.csv",
+        name: "truly_poor_no_labour",
+        unit: "households",
+        definition: "Truly poor households of the village on 31 December with no able working-age adult in the household (as annual.csv truly_poor_no_labour).",
+    },
+    Column {
+        file: "villages.csv",
+        name: "truly_poor_ill",
+        unit: "households",
+        definition: "Truly poor households of the village on 31 December with illness as a cause: a chronically ill member, or an illness episode within the last 12 months (as annual.csv truly_poor_ill).",
+    },
+    Column {
+        file: "villages.csv",
+        name: "truly_poor_aged",
+        unit: "households",
+        definition: "Truly poor households of the village on 31 December with a member who has left working age (as annual.csv truly_poor_aged).",
+    },
+    Column {
+        file: "villages.csv",
+        name: "truly_poor_low_skill",
+        unit: "households",
+        definition: "Truly poor households of the village on 31 December with skill at or below 0.3, the level at which household support diagnoses training as the fitting measure (as annual.csv truly_poor_low_skill).",
+    },
+    Column {
+        file: "villages.csv",
+        name: "truly_poor_remote",
+        unit: "households",
+        definition: "Truly poor households of the village on 31 December with living in a remote village (as annual.csv truly_poor_remote).",
+    },
 ];
 
 /// `codebook.csv`: the whole codebook (`file, name, unit, definition`), in the order above.

@@ -84,6 +84,31 @@ pub mod referral {
     pub const PUBLIC_JOB: u8 = 1 << 1;
 }
 
+/// Causes of poverty of a truly poor household at a year end (bits of [`Households::causes`];
+/// MODEL.md section 8, "the causes of the truly poor"). Not exclusive: a household may have
+/// several, or none of these (poor only by a missing guarantee or a bad year).
+pub mod cause {
+    /// No able working-age adult in the household (`labour` = 0: only the elderly, the disabled
+    /// or children). A labourer working away or in a local job counts as labour.
+    pub const NO_LABOUR: u8 = 1 << 0;
+    /// Illness as a cause: a chronically ill member, or an illness episode within the last 12
+    /// months (the rule of `registered_ill_share`).
+    pub const ILL: u8 = 1 << 1;
+    /// A member has left working age (aged or disabled, demography, MODEL.md section 0.2).
+    pub const AGED: u8 = 1 << 2;
+    /// Skill at or below [`LOW_SKILL`]: household support diagnoses training as its measure.
+    pub const LOW_SKILL: u8 = 1 << 3;
+    /// Lives in a remote village (remoteness at or above `policy.remote_threshold`, the
+    /// village-exit rule's remote villages) and has not been relocated.
+    pub const REMOTE: u8 = 1 << 4;
+    /// Every cause, in column order (`truly_poor_no_labour`, `_ill`, `_aged`, `_low_skill`,
+    /// `_remote`).
+    pub const ALL: [u8; 5] = [NO_LABOUR, ILL, AGED, LOW_SKILL, REMOTE];
+    /// The skill (and motivation) level at or below which the measure that fits a household is
+    /// training (motivation work), [0, 1]: household support's diagnosis threshold.
+    pub const SKILL_THRESHOLD: f32 = 0.3;
+}
+
 /// Marker for "no month" in `u16` month fields.
 pub const NEVER: u16 = u16::MAX;
 
@@ -169,6 +194,11 @@ pub struct Households {
     pub enterprise: Vec<u32>,
     /// The enterprise's income, whole yuan per month (capital x drawn return / 12).
     pub enterprise_month: Vec<u16>,
+    /// 1 if the household is in the start cohort: on the 2014 register after the first year's
+    /// identification ("building files and cards", 建档立卡), else 0. Set once at
+    /// initialisation and never cleared: the cohort's income is followed whether or not the
+    /// household exits (`cohort_*` columns of `annual.csv`).
+    pub cohort: Vec<u8>,
     /// The village lacks safe drinking water while the water standard applies: every household
     /// is then truly poor (the fourth guarantee is village-level, MODEL.md section 0.1).
     pub water_missing: bool,
@@ -198,6 +228,7 @@ impl Households {
             loan_due: Vec::with_capacity(n),
             enterprise: Vec::with_capacity(n),
             enterprise_month: Vec::with_capacity(n),
+            cohort: Vec::with_capacity(n),
             water_missing: false,
         }
     }
@@ -209,7 +240,8 @@ impl Households {
         + 4 + 1 // last year's income, exit route
         + 1 + 2 + 1 + 1 + 1 + 2 // placement, last contact, aged, monitored, referral, assistance
         + 4 + 2 + 2 // dibao this year, last contact, public wage
-        + 4 + 2 + 4 + 2; // loan, due month, enterprise capital and income
+        + 4 + 2 + 4 + 2 // loan, due month, enterprise capital and income
+        + 1; // start cohort (2014 register)
 
     /// 12-month rolling income per capita, yuan per person-year (derived from the exact sum).
     #[inline]
@@ -255,6 +287,37 @@ impl Households {
     /// (docs/MODEL.md, decision 93).
     pub fn truly_poor_household(&self, i: usize, line: f32) -> bool {
         self.income_pc(i) < line || self.state[i].flags & flag::GUARANTEES != flag::GUARANTEES
+    }
+
+    /// Illness as a cause of poverty at month `t`: a chronically ill member, or an illness
+    /// episode that ended or is running within the last 12 months.
+    pub fn ill_as_cause(&self, i: usize, t: u32) -> bool {
+        let s = &self.state[i];
+        s.flags & flag::CHRONIC != 0 || (s.ill_until > 0 && u32::from(s.ill_until) + 12 > t)
+    }
+
+    /// Causes of poverty of household `i` at month `t`, bits of [`cause`]; `remote_village` is
+    /// whether its village is remote (remoteness at or above `policy.remote_threshold`). The
+    /// caller counts them among the truly poor.
+    pub fn causes(&self, i: usize, t: u32, remote_village: bool) -> u8 {
+        let s = &self.state[i];
+        let mut c = 0;
+        if s.labour == 0 {
+            c |= cause::NO_LABOUR;
+        }
+        if self.ill_as_cause(i, t) {
+            c |= cause::ILL;
+        }
+        if self.aged[i] > 0 {
+            c |= cause::AGED;
+        }
+        if self.skill[i] <= cause::SKILL_THRESHOLD {
+            c |= cause::LOW_SKILL;
+        }
+        if remote_village && s.flags & flag::RELOCATED == 0 {
+            c |= cause::REMOTE;
+        }
+        c
     }
 
     /// Income of the last 12 months without dibao, yuan per person-year (at the December
@@ -352,6 +415,7 @@ impl Households {
             h.loan_due.push(NEVER);
             h.enterprise.push(0);
             h.enterprise_month.push(0);
+            h.cohort.push(0);
         }
         h
     }
@@ -1007,6 +1071,71 @@ mod tests {
         );
         assert_eq!((tally.registered, tally.dividend_recipients), (1, 1));
         assert_eq!(tally.monitored, 0);
+    }
+
+    fn one(params: &Params) -> Households {
+        let mut rng = crate::rng::stream(3, 0, 0, crate::rng::Purpose::HouseholdInit);
+        let mut hh = Households::draw(1, params, &mut rng);
+        let s = &mut hh.state[0];
+        s.flags = flag::GUARANTEES;
+        s.labour = 2;
+        s.size = 4;
+        s.ill_until = 0;
+        hh.aged[0] = 0;
+        hh.skill[0] = 0.6;
+        hh
+    }
+
+    #[test]
+    fn each_cause_of_poverty_is_read_from_its_own_household_state() {
+        let params = Params::default();
+        let t = 60;
+        let base = one(&params);
+        assert_eq!(
+            base.causes(0, t, false),
+            0,
+            "a household with none of the causes"
+        );
+        let mut hh = base.clone();
+        hh.state[0].labour = 0;
+        assert_eq!(hh.causes(0, t, false), cause::NO_LABOUR);
+        // Labour working away still counts as labour.
+        let mut hh = base.clone();
+        hh.state[0].migrants = 2;
+        assert_eq!(hh.causes(0, t, false), 0);
+        let mut hh = base.clone();
+        hh.state[0].flags |= flag::CHRONIC;
+        assert_eq!(hh.causes(0, t, false), cause::ILL);
+        // An episode counts for 12 months after it ends, then no longer.
+        let mut hh = base.clone();
+        hh.state[0].ill_until = (t - 11) as u16;
+        assert_eq!(hh.causes(0, t, false), cause::ILL);
+        hh.state[0].ill_until = (t - 12) as u16;
+        assert_eq!(hh.causes(0, t, false), 0);
+        let mut hh = base.clone();
+        hh.aged[0] = 1;
+        assert_eq!(hh.causes(0, t, false), cause::AGED);
+        let mut hh = base.clone();
+        hh.skill[0] = cause::SKILL_THRESHOLD;
+        assert_eq!(hh.causes(0, t, false), cause::LOW_SKILL);
+        hh.skill[0] = cause::SKILL_THRESHOLD + 0.01;
+        assert_eq!(hh.causes(0, t, false), 0);
+        assert_eq!(base.causes(0, t, true), cause::REMOTE);
+        // A relocated household has left its remote village.
+        let mut hh = base.clone();
+        hh.state[0].flags |= flag::RELOCATED;
+        assert_eq!(hh.causes(0, t, true), 0);
+        // Causes are not exclusive.
+        let mut hh = base;
+        hh.state[0].labour = 0;
+        hh.aged[0] = 2;
+        hh.state[0].flags |= flag::CHRONIC;
+        assert_eq!(
+            hh.causes(0, t, true),
+            cause::NO_LABOUR | cause::AGED | cause::ILL | cause::REMOTE
+        );
+        let all = cause::ALL.iter().fold(0, |a, b| a | b);
+        assert_eq!(all.count_ones(), 5, "five distinct bits");
     }
 
     #[test]

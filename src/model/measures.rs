@@ -68,7 +68,7 @@ impl Village {
         let take_up = 0.5 + 0.5 * self.working_trust(params);
         // The skill and motivation level below which the fitting measure is training or
         // motivation work (v1's migration threshold; migration itself is smooth in v2).
-        let threshold = 0.3f32;
+        let threshold = super::household::cause::SKILL_THRESHOLD;
         let mut n = expected.floor() as u32;
         if self.streams.support.random::<f64>() < expected.fract() {
             n += 1;

@@ -7,7 +7,7 @@ use rand_distr::{Beta, Distribution, Normal};
 
 use super::cadre::{Cadre, Channel, ChannelWeights, VillageNeeds};
 use super::funds::{whole, Funds, Source, Use, Yuan};
-use super::household::{flag, step_households, HouseholdTally, Households, MonthContext};
+use super::household::{cause, flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{Event, Industry, Stage};
 use super::programmes::{ProgrammeCounts, ProgrammeSpending};
 use super::schedule::{poverty_line, Calendar};
@@ -428,6 +428,10 @@ impl Village {
         village.identify(params, 0, calendar, true);
         village.mark_missed_poor(ctx.line);
         village.rebuild_registered_list();
+        // The start cohort: the 2014 register as built ("building files and cards").
+        for &i in &village.registered_list {
+            village.households.cohort[i as usize] = 1;
+        }
         village.year.registered_start = village.registered_list.len() as u32;
         village.registered_persons_2014 = village
             .registered_list
@@ -917,16 +921,30 @@ impl Village {
     }
 
     /// Year-end counts of this village's households in one pass (December, after the annual
-    /// process): truly poor, registered poor missed, wrongly registered, inclusion errors,
-    /// registered with illness as a cause, and registered households' summed income.
-    pub fn year_end_counts(&self, t: u32, line: f32) -> YearEndCounts {
+    /// process): truly poor and their causes, registered poor missed, wrongly registered,
+    /// inclusion errors, registered with illness as a cause, registered households' summed
+    /// income, and the start cohort's households, persons and calendar-year income.
+    pub fn year_end_counts(&self, params: &Params, t: u32, line: f32) -> YearEndCounts {
         let hh = &self.households;
+        let remote = self.remoteness >= params.policy.remote_threshold;
         let mut c = YearEndCounts::default();
         for i in 0..hh.len() {
             let f = hh.state[i].flags;
             let registered = f & flag::REGISTERED != 0;
             let poor = hh.truly_poor(i, line);
             c.truly_poor += u32::from(poor);
+            if poor {
+                let causes = hh.causes(i, t, remote);
+                for (n, bit) in c.truly_poor_by_cause.iter_mut().zip(cause::ALL) {
+                    *n += u32::from(causes & bit != 0);
+                }
+            }
+            if hh.cohort[i] != 0 {
+                c.cohort_households += 1;
+                c.cohort_persons += u32::from(hh.state[i].size);
+                // At December the 12 months of the rolling sum are the calendar year.
+                c.cohort_income += f64::from(hh.income_sum[i]);
+            }
             c.missed += u32::from(poor && !registered);
             let size = hh.state[i].size;
             c.income_persons += f64::from(hh.income_pc(i)) * f64::from(size);
@@ -934,9 +952,7 @@ impl Village {
             c.wrongly += u32::from(registered && !poor);
             if registered {
                 c.inclusion_errors += u32::from(f & flag::WRONGLY_REGISTERED != 0);
-                let ill_recently =
-                    hh.state[i].ill_until > 0 && u32::from(hh.state[i].ill_until) + 12 > t;
-                c.registered_ill += u32::from(f & flag::CHRONIC != 0 || ill_recently);
+                c.registered_ill += u32::from(hh.ill_as_cause(i, t));
                 c.registered_income += f64::from(hh.income_pc(i));
             }
         }
@@ -968,4 +984,12 @@ pub struct YearEndCounts {
     pub income_persons: f64,
     /// Persons in the village's households.
     pub persons: u32,
+    /// Truly poor households with each cause, in [`cause::ALL`] order (not exclusive).
+    pub truly_poor_by_cause: [u32; 5],
+    /// Households of the start cohort (the 2014 register).
+    pub cohort_households: u32,
+    /// Persons in them.
+    pub cohort_persons: u32,
+    /// Their summed calendar-year household income, yuan.
+    pub cohort_income: f64,
 }

@@ -105,6 +105,8 @@ fn indicator_meta(name: &str, max_abs: f64) -> (String, String, f64) {
         (label, "yuan per person-year".to_string(), 1.0)
     } else if n.contains("gini") {
         (label, "Gini coefficient".to_string(), 1.0)
+    } else if n.contains("exit_year") {
+        (label, "years".to_string(), 1.0)
     } else {
         (label, "households".to_string(), 1.0)
     }
