@@ -1137,6 +1137,10 @@ pub struct IdentificationParams {
     pub later_inclusion_factor: f64,
     /// Standard deviation of log measurement noise on observed income.
     pub measurement_noise: f64,
+    /// Share of the measurement noise's variance that is the household's own persistent
+    /// error, the same at every assessment (the correlation of two assessments' errors), 0-1
+    /// ([`crate::model::income_assessment`], docs/MODEL.md decision 144).
+    pub noise_persistence: f64,
     /// Concealment scale: registered households hide this x (1 - motivation) of income.
     pub concealment: f64,
     /// Measurement noise of the strict rule's third-party check.
@@ -1151,6 +1155,7 @@ impl Default for IdentificationParams {
             near_poor_band: 1.5,
             later_inclusion_factor: 0.1,
             measurement_noise: 0.15,
+            noise_persistence: 0.9,
             concealment: 0.3,
             third_party_noise: 0.05,
         }
@@ -1742,6 +1747,7 @@ impl Params {
             0.0,
             2.0,
         );
+        c.unit("identification.noise_persistence", id.noise_persistence);
         c.unit("identification.concealment", id.concealment);
         c.range(
             "identification.third_party_noise",
@@ -2041,6 +2047,10 @@ pub struct InsuranceParams {
     pub outreach_takeup: f64,
     /// Premium the county pays per insured person, yuan per person-year.
     pub premium: f64,
+    /// Exited households within post-exit support stay on the county's paid list and are
+    /// renewed with it, without a take-up draw ("policies kept after exit"); `false` puts them
+    /// through the same renewal draw as registered households (docs/MODEL.md, decision 143).
+    pub keep_exited_enrolled: bool,
 }
 
 impl Default for InsuranceParams {
@@ -2049,6 +2059,7 @@ impl Default for InsuranceParams {
             base_takeup: 0.7,
             outreach_takeup: 0.3,
             premium: 250.0,
+            keep_exited_enrolled: true,
         }
     }
 }

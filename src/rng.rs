@@ -58,6 +58,9 @@ pub enum Purpose {
     Dispatch = 51,
     /// The perceived marginal returns of the `adaptive` effort split.
     Effort = 52,
+    /// The key of each household's persistent income-reporting error (hashed, not drawn:
+    /// [`crate::model::income_assessment`]).
+    Reporting = 61,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -18,6 +18,7 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::household::{flag, own_income, Households, MonthContext};
+use super::income_assessment::{assessment_error, persistent_error};
 use super::schedule::{dibao_standard, poverty_line, Calendar};
 use super::village::Village;
 use super::world::County;
@@ -296,6 +297,10 @@ impl Village {
         } else {
             1.0
         };
+        // The village's own assessment carries the household's persistent error; the strict
+        // rule's third-party assessors are independent of it.
+        let persistence = if strict { 0.0 } else { id.noise_persistence };
+        let key = self.streams.reporting_key;
         let rng = &mut self.streams.exits;
         let hh = &self.households;
         for i in 0..hh.len() {
@@ -304,7 +309,12 @@ impl Village {
                 continue;
             }
             // One draw per assessed household whatever the outcome (streams stay aligned).
-            let z: f64 = StandardNormal.sample(rng);
+            let fresh: f64 = StandardNormal.sample(rng);
+            let z = if persistence > 0.0 {
+                assessment_error(persistence, persistent_error(key, i), fresh)
+            } else {
+                fresh
+            };
             if f & flag::GUARANTEES != flag::GUARANTEES {
                 continue;
             }

@@ -748,7 +748,8 @@ impl MonthContext {
 pub struct MonthContext {
     /// Month index.
     pub t: u32,
-    /// Poverty line this year, yuan per person-year.
+    /// The line this month's 12-month rolling income is compared with, yuan per person-year
+    /// ([`super::schedule::window_line`]; this year's line in December).
     pub line: f32,
     /// Dibao standard this year, yuan per person-month.
     pub dibao_month: f32,

@@ -3,8 +3,12 @@
 //! `base_takeup + outreach_takeup x outreach` (outreach: the share of the registered reached by
 //! a contact in the last 12 months, [`Village::outreach`]).
 //!
-//! Decision (docs/V2_DESIGN.md R6): the renewal applies to registered households and to exited
-//! households within post-exit support; never-registered households keep their enrolment.
+//! Decision (docs/V2_DESIGN.md R6, revised as docs/MODEL.md decision 143): the renewal draw
+//! applies to registered households; exited households within post-exit support stay on the
+//! county's paid list and are renewed with it (premium paid, no draw) unless
+//! `programmes.insurance.keep_exited_enrolled` is off, when they take the draw too (the first v2
+//! build: 30% of them lapsed each year without outreach, and each lapse was assessed as a
+//! relapse). Never-registered households keep their enrolment.
 
 use rand::Rng;
 
@@ -26,15 +30,18 @@ impl Village {
         let take_up = renewal_probability(params, self.outreach(t));
         let support_months = params.policy.post_exit_support_years.saturating_mul(12);
         let premium = params.programmes.insurance.premium;
+        let keep_exited = params.programmes.insurance.keep_exited_enrolled;
         let rng = &mut self.streams.programmes;
         let hh = &mut self.households;
         for i in 0..hh.len() {
             let s = hh.state[i];
-            let covered = s.flags & flag::REGISTERED != 0 || s.within_support(t, support_months);
-            if !covered {
+            let registered = s.flags & flag::REGISTERED != 0;
+            if !registered && !s.within_support(t, support_months) {
                 continue;
             }
-            if rng.random::<f64>() < take_up {
+            // One draw per covered household whatever the rule (streams stay aligned).
+            let drawn = rng.random::<f64>() < take_up;
+            if drawn || (!registered && keep_exited) {
                 hh.state[i].flags |= flag::MEDICAL_INSURED;
                 self.programme_spending.medical_premium += premium * f64::from(s.size);
                 self.programme_counts.insurance_renewed += 1;
@@ -77,5 +84,33 @@ mod tests {
         v.programme_counts = Default::default();
         v.renew_insurance(&p, 24);
         assert_eq!(v.programme_counts.insurance_lapsed, 0);
+    }
+
+    #[test]
+    fn exited_households_in_support_stay_enrolled_unless_the_rule_is_off() {
+        let mut p = Params::default();
+        p.policy.post_exit_support_years = 5;
+        let calendar = Calendar { start_year: 2014 };
+        let make = |p: &Params| {
+            let mut v = Village::new(1, p, 5, 0, calendar);
+            // Every registered household exits in December 2015.
+            for &i in &v.registered_list.clone() {
+                let s = &mut v.households.state[i as usize];
+                s.flags = (s.flags & !flag::REGISTERED) | flag::EXITED | flag::MEDICAL_INSURED;
+                s.exit_month = 23;
+            }
+            v.renew_insurance(p, 24);
+            v
+        };
+        let kept = make(&p);
+        assert_eq!(kept.programme_counts.insurance_lapsed, 0);
+        assert!(kept.programme_counts.insurance_renewed > 30);
+        p.programmes.insurance.keep_exited_enrolled = false;
+        let drawn = make(&p);
+        let n = f64::from(
+            drawn.programme_counts.insurance_renewed + drawn.programme_counts.insurance_lapsed,
+        );
+        let share = f64::from(drawn.programme_counts.insurance_lapsed) / n;
+        assert!((0.15..0.45).contains(&share), "lapsed share {share}");
     }
 }

@@ -19,6 +19,7 @@
 //! - [`schedule`]: the calendar and year-indexed policy series;
 //! - [`exits`]: county exit plans, the December exit assessment, checks, routes, village and
 //!   county exit (MODEL.md 0.3);
+//! - [`income_assessment`]: how officials observed income, with a persistent household error;
 //! - [`relapse`]: annual relapse and new poverty, the line-step diagnostic (MODEL.md 0.4);
 //! - [`programmes`] and its programme files ([`dibao`], [`insurance`], [`housing`],
 //!   [`schooling`], [`water`], [`public_jobs`], [`microcredit`], [`relocation`]): the regular
@@ -35,6 +36,7 @@ pub mod exits;
 pub mod funds;
 pub mod household;
 pub mod housing;
+pub mod income_assessment;
 pub mod industry;
 pub mod infrastructure;
 pub mod insurance;

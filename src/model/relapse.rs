@@ -3,6 +3,9 @@
 //! December, on the calendar year's income observed with the assessment noise, against that
 //! year's line plus the three guarantees.
 //!
+//! - The observation carries the household's persistent reporting error
+//!   ([`super::income_assessment`]), the same one its exit assessment saw; under strict rules
+//!   the third-party assessors observe instead, with `third_party_noise` and no persistence.
 //! - An exited household observed below is a relapse, counted once per episode (the episode
 //!   ends at a December observed above); each December it is observed below it is registered
 //!   again with probability `1 - exclusion`.
@@ -19,6 +22,7 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::household::{flag, Households};
+use super::income_assessment::{assessment_error, persistent_error};
 use super::schedule::{poverty_line, Calendar};
 use super::village::Village;
 use crate::params::Params;
@@ -65,13 +69,32 @@ impl Village {
         let year = calendar.year(t);
         let line = poverty_line(&params.economy, year) as f32;
         let line_last = poverty_line(&params.economy, year.saturating_sub(1)) as f32;
-        let noise = params.identification.measurement_noise;
+        // Under strict rules the third-party assessors who verify exits also verify relapses
+        // (their noise, independent of the household's reporting error); otherwise the village
+        // assesses, with the household's persistent error (docs/MODEL.md decision 144).
+        let strict = params.policy.exit_rule == crate::params::ExitRule::Strict;
+        let noise = if strict {
+            params.identification.third_party_noise
+        } else {
+            params.identification.measurement_noise
+        };
         let exclusion = self.error_rates_now(params, false).exclusion;
+        let persistence = if strict {
+            0.0
+        } else {
+            params.identification.noise_persistence
+        };
+        let key = self.streams.reporting_key;
         let rng = &mut self.streams.relapse;
         let hh: &mut Households = &mut self.households;
         let mut c = RelapseCounts::default();
         for i in 0..hh.len() {
-            let z: f64 = StandardNormal.sample(rng);
+            let fresh: f64 = StandardNormal.sample(rng);
+            let z = if persistence > 0.0 {
+                assessment_error(persistence, persistent_error(key, i), fresh)
+            } else {
+                fresh
+            };
             let s = hh.state[i];
             let mut f = s.flags;
             let guarantees_held = f & flag::GUARANTEES == flag::GUARANTEES;

@@ -71,6 +71,23 @@ pub fn poverty_line(economy: &EconomyParams, year: u32) -> f64 {
     )
 }
 
+/// The line that the 12-month rolling income ending in month `t` is compared with, yuan per
+/// person-year: the lines of the months in the window, averaged (`m` months of this year's
+/// line and `12 - m` of last year's, `m` = month of the year). In December it is exactly this
+/// year's line, so every annual assessment is unchanged; in January it moves by a twelfth of
+/// the step, so the monthly truly-poor count no longer jumps each January when the line steps
+/// over incomes earned under last year's line (docs/MODEL.md decision 145).
+pub fn window_line(economy: &EconomyParams, calendar: Calendar, t: Month) -> f64 {
+    let year = calendar.year(t);
+    let this_year = poverty_line(economy, year);
+    let months = calendar.month_of_year(t);
+    if months == 12 {
+        return this_year;
+    }
+    let last_year = poverty_line(economy, year.saturating_sub(1));
+    (f64::from(months) * this_year + f64::from(12 - months) * last_year) / 12.0
+}
+
 /// Rural dibao standard for `year`, yuan per person-year.
 pub fn dibao_standard(economy: &EconomyParams, year: u32) -> f64 {
     indexed_series(
@@ -110,6 +127,21 @@ pub fn funding_index(funding: &FundingParams, year: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_line_moves_a_twelfth_of_the_step_each_month() {
+        let e = EconomyParams::default();
+        let calendar = Calendar { start_year: 2014 };
+        // December 2019 and 2020: exactly the year's line.
+        assert_eq!(window_line(&e, calendar, 71), poverty_line(&e, 2019));
+        assert_eq!(window_line(&e, calendar, 83), 4000.0);
+        // January to November 2020 climb from 2019's line to 2020's by twelfths.
+        let step = (poverty_line(&e, 2020) - poverty_line(&e, 2019)) / 12.0;
+        for m in 0..11u32 {
+            let expected = poverty_line(&e, 2019) + f64::from(m + 1) * step;
+            assert!((window_line(&e, calendar, 72 + m) - expected).abs() < 1e-9);
+        }
+    }
 
     #[test]
     fn poverty_line_follows_table_then_indexes() {

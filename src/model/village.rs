@@ -10,7 +10,7 @@ use super::funds::{whole, Funds, Source, Use, Yuan};
 use super::household::{cause, flag, step_households, HouseholdTally, Households, MonthContext};
 use super::industry::{Event, Industry, Stage};
 use super::programmes::{ProgrammeCounts, ProgrammeSpending};
-use super::schedule::{poverty_line, Calendar};
+use super::schedule::{poverty_line, window_line, Calendar};
 use super::world::County;
 use crate::params::{Assignment, Background, Params};
 use crate::rng::{stream, Purpose, Stream};
@@ -43,6 +43,9 @@ pub struct VillageStreams {
     pub programmes: Stream,
     /// The `adaptive` team's perceived marginal returns (drawn only under `adaptive`).
     pub effort: Stream,
+    /// Key of the households' persistent income-reporting errors (hashed with the household
+    /// index, never drawn from: [`super::income_assessment::persistent_error`]).
+    pub reporting_key: u64,
 }
 
 /// Flows and stocks of one village in the current month.
@@ -364,6 +367,7 @@ impl Village {
             monitoring: stream(seed, replicate, id, Purpose::Monitoring),
             programmes: stream(seed, replicate, id, Purpose::Programmes),
             effort: stream(seed, replicate, id, Purpose::Effort),
+            reporting_key: crate::rng::derive(seed, replicate, id, Purpose::Reporting) as u64,
         };
         let county = id % params.population.counties.max(1);
         let dibao_ratio_2014 = super::dibao::county_ratio_2014(params, seed, replicate, county);
@@ -537,7 +541,7 @@ impl Village {
             1.0
         };
         let monitoring = Village::monitoring_runs(params, year);
-        let line = poverty_line(e, year);
+        let line = window_line(e, calendar, t);
         let [migrant_growth, farm_growth, wage_growth, other_growth] = e.growth.factors(year);
         MonthContext {
             t,
