@@ -467,6 +467,17 @@ impl MonthTotals {
     pub fn from_summaries(summaries: impl IntoIterator<Item = VillageMonthSummary>) -> MonthTotals {
         let mut m = MonthTotals::default();
         for s in summaries {
+            m.add(&s);
+        }
+        m
+    }
+
+    /// Add one village's summary (the next village in id order). Reducing villages in
+    /// consecutive batches with `add` gives exactly the totals of one pass over all of them:
+    /// the same additions in the same order.
+    pub fn add(&mut self, s: &VillageMonthSummary) {
+        let m = self;
+        {
             let t = &s.month.tally;
             m.households += u64::from(s.households);
             m.truly_poor += u64::from(t.truly_poor);
@@ -496,7 +507,6 @@ impl MonthTotals {
                 m.by_background.knowledge[k] += knowledge;
             }
         }
-        m
     }
 }
 

@@ -19,6 +19,11 @@ use crate::model::world::{step_counties, County};
 use crate::params::{AllocationRule, Params};
 use crate::rng::{stream, Purpose};
 
+/// Villages stepped between two reductions of their month logs: the logs of one batch are
+/// held at once (about 2.4 kB per village), not the logs of every village (300 MB at national
+/// scale).
+const LOG_BATCH: usize = 4096;
+
 /// Money accounts of a whole run, yuan, for the conservation check
 /// `funds_in = funds_spent + funds_misused + funds_returned + funds_held_end` (returned idle
 /// money comes back in as `Reallocated`, so it is counted in both `funds_in` and
@@ -198,7 +203,12 @@ pub struct Simulation {
     cum: Cumulative,
     accounts: Accounts,
     village_rows: Vec<VillageYearRow>,
+    /// Scratch: what each village of one batch of [`LOG_BATCH`] villages contributes to each
+    /// month of the block being simulated (reduced into `block_totals` batch by batch, so
+    /// the logs of all 128,000 national villages are never held at once).
     logs: Vec<[VillageMonthSummary; 12]>,
+    /// The totals of each month of the block being simulated, reduced in village order.
+    block_totals: Vec<MonthTotals>,
     /// Each county's pool of returned idle money, yuan.
     county_pools: Vec<Yuan>,
     ledger: Vec<AccountRow>,
@@ -240,7 +250,8 @@ impl Simulation {
             cum: Cumulative::default(),
             accounts: Accounts::default(),
             village_rows: Vec::new(),
-            logs: vec![[VillageMonthSummary::default(); 12]; n_villages],
+            logs: vec![[VillageMonthSummary::default(); 12]; n_villages.min(LOG_BATCH)],
+            block_totals: Vec::with_capacity(12),
             county_pools,
             ledger: Vec::new(),
             money: MoneyTotals::default(),
@@ -317,32 +328,43 @@ impl Simulation {
             step_counties(&mut self.counties, params, start + k, &mut self.world);
             county_months.push(self.counties.clone());
         }
-        self.villages
-            .par_iter_mut()
-            .zip(self.logs.par_iter_mut())
-            .for_each(|(v, log)| {
-                for k in 0..block {
-                    let t = start + k;
-                    let county = &county_months[k as usize][v.county as usize];
-                    v.step_month(params, t, calendar, county);
-                    if calendar.is_year_end(t) {
-                        v.close_year_before_exits(params, t, calendar);
+        // Villages are stepped in batches; after each batch its logs are added to the month
+        // totals in village order (the same additions, in the same order, as one pass).
+        self.block_totals.clear();
+        self.block_totals
+            .resize(block as usize, MonthTotals::default());
+        for batch in self.villages.chunks_mut(LOG_BATCH) {
+            let logs = &mut self.logs[..batch.len()];
+            batch
+                .par_iter_mut()
+                .zip(logs.par_iter_mut())
+                .for_each(|(v, log)| {
+                    for k in 0..block {
+                        let t = start + k;
+                        let county = &county_months[k as usize][v.county as usize];
+                        v.step_month(params, t, calendar, county);
+                        if calendar.is_year_end(t) {
+                            v.close_year_before_exits(params, t, calendar);
+                        }
+                        log[k as usize] = VillageMonthSummary::of(v);
                     }
-                    log[k as usize] = VillageMonthSummary::of(v);
+                });
+            for (k, totals) in self.block_totals.iter_mut().enumerate() {
+                for log in logs.iter() {
+                    totals.add(&log[k]);
                 }
-            });
+            }
+        }
         let last = start + block - 1;
         if calendar.is_year_end(last) {
             // The exit decision is the county's (its plan spans villages): sequential, in
             // county and village order, between two parallel village phases.
             county_exit_decision(&mut self.villages, &mut self.counties, params);
+            // December's totals are taken from the villages themselves after the cadre
+            // assessment (`record_month`), not from the logs.
             self.villages
                 .par_iter_mut()
-                .zip(self.logs.par_iter_mut())
-                .for_each(|(v, log)| {
-                    v.close_year_after_exits(params, last, calendar);
-                    log[(block - 1) as usize] = VillageMonthSummary::of(v);
-                });
+                .for_each(|v| v.close_year_after_exits(params, last, calendar));
             update_county_exits(&mut self.villages, &mut self.counties, calendar.year(last));
             assess_cadres(&mut self.villages, params, self.counties.len());
         }
@@ -365,7 +387,7 @@ impl Simulation {
         let totals = if year_end {
             MonthTotals::from_villages(villages)
         } else {
-            MonthTotals::from_summaries(self.logs.iter().map(|log| log[k]))
+            std::mem::take(&mut self.block_totals[k])
         };
         let cum = &mut self.cum;
         cum.add(&totals, villages, year_end);

@@ -239,7 +239,7 @@ impl Households {
         + 24 + 4 // income history, sum
         + 4 + 1 // last year's income, exit route
         + 1 + 2 + 1 + 1 + 1 + 2 // placement, last contact, aged, monitored, referral, assistance
-        + 4 + 2 + 2 // dibao this year, last contact, public wage
+        + 4 + 2 // dibao this year, public wage
         + 4 + 2 + 4 + 2 // loan, due month, enterprise capital and income
         + 1; // start cohort (2014 register)
 
