@@ -18,7 +18,7 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::household::{flag, own_income, Households, MonthContext};
-use super::income_assessment::{assessment_error, persistent_error};
+use super::income_assessment::Assessor;
 use super::schedule::{dibao_standard, poverty_line, Calendar};
 use super::village::Village;
 use super::world::County;
@@ -287,19 +287,13 @@ impl Village {
         let year = calendar.year(t);
         let id = &params.identification;
         let strict = params.policy.exit_rule == ExitRule::Strict;
-        let noise = if strict {
-            id.third_party_noise
-        } else {
-            id.measurement_noise
-        };
+        let assessor = Assessor::for_rule(params);
+        let noise = assessor.noise;
         let margin = if strict {
             params.policy.strict_margin as f32
         } else {
             1.0
         };
-        // The village's own assessment carries the household's persistent error; the strict
-        // rule's third-party assessors are independent of it.
-        let persistence = if strict { 0.0 } else { id.noise_persistence };
         let key = self.streams.reporting_key;
         let rng = &mut self.streams.exits;
         let hh = &self.households;
@@ -310,11 +304,7 @@ impl Village {
             }
             // One draw per assessed household whatever the outcome (streams stay aligned).
             let fresh: f64 = StandardNormal.sample(rng);
-            let z = if persistence > 0.0 {
-                assessment_error(persistence, persistent_error(key, i), fresh)
-            } else {
-                fresh
-            };
+            let z = assessor.error(key, i, fresh);
             if f & flag::GUARANTEES != flag::GUARANTEES {
                 continue;
             }

@@ -16,7 +16,53 @@
 //! replicate, village and [`crate::rng::Purpose::Reporting`]) and the household's index, so it
 //! depends only on those, never on the order of draws.
 
+use crate::params::{ExitRule, Params};
 use crate::rng::mix64;
+
+/// Who assesses a household's income, and with what error: the village (standard rules:
+/// `measurement_noise` with the household's persistent part) or the third-party assessors of
+/// strict rules (`third_party_noise`, independent of the household). The exit and the relapse
+/// assessments use the same assessor, so a household is observed the same way at both.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assessor {
+    /// Standard deviation of the log error of assessed income.
+    pub noise: f64,
+    /// Share of the error's variance that is the household's persistent part, 0-1.
+    pub persistence: f64,
+}
+
+impl Assessor {
+    /// The assessor of the scenario's exit rule.
+    pub fn for_rule(params: &Params) -> Assessor {
+        let id = &params.identification;
+        if params.policy.exit_rule == ExitRule::Strict {
+            Assessor {
+                noise: id.third_party_noise,
+                persistence: 0.0,
+            }
+        } else {
+            Assessor {
+                noise: id.measurement_noise,
+                persistence: id.noise_persistence,
+            }
+        }
+    }
+
+    /// The standardised error of household `household` at this assessment, from its fresh
+    /// standard-normal draw (the persistent part is hashed only when it counts).
+    #[inline]
+    pub fn error(&self, village_key: u64, household: usize, fresh: f64) -> f64 {
+        if self.persistence > 0.0 {
+            assessment_error(
+                self.persistence,
+                persistent_error(village_key, household),
+                fresh,
+            )
+        } else {
+            fresh
+        }
+    }
+}
 
 /// The household's persistent standard-normal reporting error (Box-Muller on two uniforms
 /// hashed from the village key and the household index).

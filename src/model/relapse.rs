@@ -22,7 +22,7 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::household::{flag, Households};
-use super::income_assessment::{assessment_error, persistent_error};
+use super::income_assessment::Assessor;
 use super::schedule::{poverty_line, Calendar};
 use super::village::Village;
 use crate::params::Params;
@@ -72,29 +72,16 @@ impl Village {
         // Under strict rules the third-party assessors who verify exits also verify relapses
         // (their noise, independent of the household's reporting error); otherwise the village
         // assesses, with the household's persistent error (docs/MODEL.md decision 144).
-        let strict = params.policy.exit_rule == crate::params::ExitRule::Strict;
-        let noise = if strict {
-            params.identification.third_party_noise
-        } else {
-            params.identification.measurement_noise
-        };
+        let assessor = Assessor::for_rule(params);
+        let noise = assessor.noise;
         let exclusion = self.error_rates_now(params, false).exclusion;
-        let persistence = if strict {
-            0.0
-        } else {
-            params.identification.noise_persistence
-        };
         let key = self.streams.reporting_key;
         let rng = &mut self.streams.relapse;
         let hh: &mut Households = &mut self.households;
         let mut c = RelapseCounts::default();
         for i in 0..hh.len() {
             let fresh: f64 = StandardNormal.sample(rng);
-            let z = if persistence > 0.0 {
-                assessment_error(persistence, persistent_error(key, i), fresh)
-            } else {
-                fresh
-            };
+            let z = assessor.error(key, i, fresh);
             let s = hh.state[i];
             let mut f = s.flags;
             let guarantees_held = f & flag::GUARANTEES == flag::GUARANTEES;
