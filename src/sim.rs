@@ -13,6 +13,7 @@ use crate::model::did::{DidEstimate, DidSums};
 use crate::model::exits::{county_exit_decision, plan_exits, update_county_exits, ExitRoute};
 use crate::model::funds::{apportion, whole, Source, Use, YearAccount, Yuan};
 use crate::model::household::{flag, NEVER};
+use crate::model::programmes::ProgrammeCounts;
 use crate::model::schedule::{funding_index, poverty_line, Calendar};
 use crate::model::village::{Village, YearEndCounts};
 use crate::model::world::{step_counties, County};
@@ -746,6 +747,13 @@ fn year_row(
         .iter()
         .map(|v| v.funds.year.to_use(Use::Misused) + v.funds.year.to_use(Use::ReturnedIdle))
         .sum();
+    // One programme count summed over villages.
+    let programme_total = |count: fn(&ProgrammeCounts) -> u32| -> u64 {
+        villages
+            .iter()
+            .map(|v| u64::from(count(&v.programme_counts)))
+            .sum()
+    };
     let (mean, median, gini) = histogram.mean_median_gini();
     YearSums {
         row: Some(YearRow {
@@ -820,31 +828,13 @@ fn year_row(
             monitoring_visits: labour_track.monitoring_visits,
             monitoring_spent: labour_track.monitoring_spent,
             aged_out: labour_track.aged_out,
-            dibao_households: villages
-                .iter()
-                .map(|v| u64::from(v.programme_counts.dibao_households))
-                .sum(),
+            dibao_households: programme_total(|c| c.dibao_households),
             dibao_paid: villages.iter().map(|v| v.programme_spending.dibao).sum(),
-            insurance_lapsed: villages
-                .iter()
-                .map(|v| u64::from(v.programme_counts.insurance_lapsed))
-                .sum(),
-            houses_renovated: villages
-                .iter()
-                .map(|v| u64::from(v.programme_counts.houses_renovated))
-                .sum(),
-            public_posts: villages
-                .iter()
-                .map(|v| u64::from(v.programme_counts.public_posts))
-                .sum(),
-            loans_made: villages
-                .iter()
-                .map(|v| u64::from(v.programme_counts.loans_made))
-                .sum(),
-            loan_defaults: villages
-                .iter()
-                .map(|v| u64::from(v.programme_counts.loan_defaults))
-                .sum(),
+            insurance_lapsed: programme_total(|c| c.insurance_lapsed),
+            houses_renovated: programme_total(|c| c.houses_renovated),
+            public_posts: programme_total(|c| c.public_posts),
+            loans_made: programme_total(|c| c.loans_made),
+            loan_defaults: programme_total(|c| c.loan_defaults),
             programme_spending: villages
                 .iter()
                 .map(|v| v.programme_spending.public_total())
