@@ -14,6 +14,7 @@ pub use crate::cmd::run::RunArgs;
 pub use crate::cmd::serve::ServeArgs;
 pub use crate::cmd::sweep::SweepArgs;
 pub use crate::cmd::trace::TraceArgs;
+pub use crate::cmd::validate::ValidateArgs;
 
 /// povsim: how poor villages exit poverty and how households fall back into it, under China's
 /// First Secretary programme. Scenarios are TOML files that state what differs from the
@@ -59,6 +60,10 @@ pub enum Command {
     /// change with sliders (charts, village view, household stories, A/B mode). Everything is
     /// built in; it works with no network. Ctrl-C stops it.
     Serve(ServeArgs),
+    /// Run a scenario and compare it with observed statistics (a targets file; the shipped
+    /// data/targets.toml by default): validation.csv (observed, model and its 5-95% band,
+    /// error, standardised distance), a printed table and a chart per series.
+    Validate(ValidateArgs),
 }
 
 /// Changes to scenarios from the command line (shared by `run`, `check` and `compare`).

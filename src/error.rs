@@ -47,6 +47,9 @@ pub enum UserError {
     /// The sweep file has problems.
     #[error("{0}")]
     Sweep(#[from] crate::sweep::SweepError),
+    /// A targets file, calibration file or posterior file has problems.
+    #[error("{0}")]
+    Input(#[from] crate::calib::toml_read::FileError),
     /// A command-line value that clap cannot check by itself.
     #[error("{0}")]
     Usage(String),

@@ -5,6 +5,7 @@
 //! [`sim::run_replicate`] per replicate (in parallel) -> [`collect`] rows -> [`summary`] ->
 //! [`export`] (CSV, JSON, manifest) and charts. [`serve`] is the classroom web app.
 
+pub mod calib;
 pub mod chartdata;
 pub mod cli;
 pub mod cmd;

@@ -286,6 +286,47 @@ fn scenario_section(out: &mut String, dir: &Path, heading_level: u8) -> anyhow::
     Ok(())
 }
 
+/// The "Validation" section of a `validate` folder: the table of validation.csv and the
+/// validation charts.
+fn validation_section(out: &mut String, dir: &Path) -> anyhow::Result<()> {
+    let mut reader =
+        csv::Reader::from_path(dir.join("validation.csv")).context("cannot read validation.csv")?;
+    out.push_str("<h2>Validation</h2>\n<p class=\"meta\">Each target: the observed value (with its 90% uncertainty range), the model's value pooled over replicates and the 5-95% band of the replicates' own values; z = (model - observed) / sd. Validation-only targets were never used in a fit.</p>\n");
+    out.push_str("<table><thead><tr><th>target</th><th>use</th><th>statistic</th><th>observed</th><th>model</th><th>model 5-95%</th><th>z</th><th>inside band</th><th>source</th></tr></thead><tbody>\n");
+    let mut charts = Vec::new();
+    for record in reader.deserialize::<std::collections::BTreeMap<String, String>>() {
+        let r = record.context("validation.csv has a malformed row")?;
+        let get = |k: &str| r.get(k).map(String::as_str).unwrap_or("");
+        let num = |k: &str| get(k).parse::<f64>().map_or("-".to_string(), format_number);
+        let series = get("series").to_string();
+        if !charts.contains(&series) {
+            charts.push(series);
+        }
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\"><b>{}</b></td><td class=\"num\">{} to {}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            encode_text(get("name")),
+            encode_text(get("use")),
+            encode_text(get("statistic")),
+            num("observed"),
+            num("model"),
+            num("model_p5"),
+            num("model_p95"),
+            get("z").parse::<f64>().map_or("-".to_string(), |z| format!("{z:+.2}")),
+            encode_text(get("inside_band")),
+            encode_text(get("source"))
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    let names: Vec<String> = charts
+        .iter()
+        .map(|s| crate::cmd::validate::chart_name(s))
+        .collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    charts_section(out, dir, &refs);
+    Ok(())
+}
+
 fn comparison_table(out: &mut String, dir: &Path) -> anyhow::Result<()> {
     let mut reader =
         csv::Reader::from_path(dir.join("comparison.csv")).context("cannot read comparison.csv")?;
@@ -390,6 +431,9 @@ pub fn render(dir: &Path) -> anyhow::Result<String> {
                 .unwrap_or(name)
         );
         let _ = writeln!(body, "<h1>{}</h1>", encode_text(&title));
+        if dir.join("validation.csv").is_file() {
+            validation_section(&mut body, dir)?;
+        }
         scenario_section(&mut body, dir, 2)?;
     }
     let _ = writeln!(

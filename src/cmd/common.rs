@@ -229,6 +229,35 @@ pub fn finish(
     Ok(())
 }
 
+/// The manifest of a folder holding one scenario's run: `command` (e.g. `run`), the loaded
+/// scenario, the threads used, when it started, the resolved scenario text and the files.
+pub fn run_manifest(
+    command: &str,
+    loaded: &LoadedScenario,
+    threads: usize,
+    started_at: String,
+    resolved: &str,
+    files: &[String],
+) -> crate::export::manifest::Manifest {
+    let params = &loaded.params;
+    crate::export::manifest::Manifest {
+        povsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        command: command.into(),
+        command_line: std::env::args().collect(),
+        title: loaded.title(),
+        scenario_source: loaded.source.clone(),
+        overrides: loaded.overrides.clone(),
+        seed: params.simulation.seed,
+        replicates: params.simulation.replicates,
+        threads,
+        started_at,
+        finished_at: crate::export::manifest::now_rfc3339(),
+        scenario_hash: crate::export::manifest::hash_text(resolved),
+        scenario: params.clone(),
+        files: files.to_vec(),
+    }
+}
+
 /// Pretty JSON bytes with a trailing newline.
 pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value)?;

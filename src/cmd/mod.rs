@@ -11,6 +11,7 @@ pub mod run;
 pub mod serve;
 pub mod sweep;
 pub mod trace;
+pub mod validate;
 
 use crate::cli::{Cli, Command};
 
@@ -26,5 +27,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => sweep::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Validate(args) => validate::run(&args),
     }
 }

@@ -7,10 +7,10 @@ use clap::Args;
 
 use crate::cli::{OutputArgs, ScenarioArgs};
 use crate::cmd::common::{
-    finish, load_scenario, months_to_simulate, progress_bar, thread_pool, to_json,
+    finish, load_scenario, months_to_simulate, progress_bar, run_manifest, thread_pool, to_json,
     write_scenario_results,
 };
-use crate::export::manifest::{hash_text, now_rfc3339, Manifest};
+use crate::export::manifest::now_rfc3339;
 use crate::export::tables::to_csv;
 use crate::export::ResultsDir;
 use crate::invariants::check_invariants;
@@ -66,22 +66,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             &to_csv(runs.iter().flat_map(|r| r.villages.iter()))?,
         )?;
     }
-    let manifest = Manifest {
-        povsim_version: env!("CARGO_PKG_VERSION").to_string(),
-        command: "run".into(),
-        command_line: std::env::args().collect(),
-        title: loaded.title(),
-        scenario_source: loaded.source.clone(),
-        overrides: loaded.overrides.clone(),
-        seed: params.simulation.seed,
-        replicates: params.simulation.replicates,
-        threads: pool.current_num_threads(),
+    let manifest = run_manifest(
+        "run",
+        &loaded,
+        pool.current_num_threads(),
         started_at,
-        finished_at: now_rfc3339(),
-        scenario_hash: hash_text(&resolved),
-        scenario: params.clone(),
-        files: dir.files().to_vec(),
-    };
+        &resolved,
+        dir.files(),
+    );
     dir.write("manifest.json", &to_json(&manifest)?)?;
     finish(
         dir,

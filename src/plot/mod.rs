@@ -15,6 +15,7 @@ mod run;
 mod style;
 mod sweep;
 mod text;
+mod validation;
 
 #[cfg(test)]
 mod tests;
@@ -30,6 +31,7 @@ use draw::Area;
 pub use sweep::{
     MorrisData, MorrisEntry, ScatterData, SweepBand, SweepHeatmapData, SweepLineData, SweepValues,
 };
+pub use validation::{ValidationChartData, ValidationPoint};
 
 /// One chart, rendered as both SVG text and PNG bytes.
 #[derive(Debug, Clone)]
@@ -101,6 +103,13 @@ pub fn sweep_scatter(data: &ScatterData) -> Result<Chart> {
     render(Figure::SweepScatter(data))
 }
 
+/// One series of targets against the model: per target the model's pooled value with its
+/// 5-95% band over replicates beside the observed value with its 90% uncertainty (fitting and
+/// validation-only targets in their own colours). Shows where the model meets the data.
+pub fn validation_chart(data: &ValidationChartData) -> Result<Chart> {
+    render(Figure::Validation(data))
+}
+
 /// Colour of scenario k (consistent across every chart), as "#rrggbb".
 pub fn scenario_colour_hex(k: usize) -> String {
     style::hex(style::scenario_colour(k))
@@ -134,6 +143,7 @@ enum Figure<'a> {
     SweepHeatmap(&'a SweepHeatmapData),
     Morris(&'a MorrisData),
     SweepScatter(&'a ScatterData),
+    Validation(&'a ValidationChartData),
 }
 
 impl<'a> Figure<'a> {
@@ -150,6 +160,7 @@ impl<'a> Figure<'a> {
             Figure::SweepHeatmap(d) => &d.name,
             Figure::Morris(d) => &d.name,
             Figure::SweepScatter(d) => &d.name,
+            Figure::Validation(d) => &d.name,
         }
     }
 
@@ -166,6 +177,7 @@ impl<'a> Figure<'a> {
             Figure::SweepHeatmap(d) => sweep::heatmap_title(d),
             Figure::Morris(d) => sweep::morris_title(d),
             Figure::SweepScatter(d) => sweep::scatter_title(d),
+            Figure::Validation(d) => validation::title(d),
         }
     }
 
@@ -187,6 +199,7 @@ impl<'a> Figure<'a> {
             Figure::SweepHeatmap(d) => sweep::heatmap(&body, d),
             Figure::Morris(d) => sweep::morris(&body, d),
             Figure::SweepScatter(d) => sweep::scatter(&body, d),
+            Figure::Validation(d) => validation::paint(&body, d),
         }
     }
 }

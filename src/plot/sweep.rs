@@ -205,7 +205,12 @@ fn parameters(n: usize) -> String {
 
 /// `s`, cut in the middle with an ellipsis to at most `max_w` pixels: both ends stay, since
 /// labels such as "a long label 1" and "a long label 2", or dotted keys, differ at the end.
-fn fit<DB: Backend>(area: &Area<DB>, s: &str, style: &TextStyle, max_w: u32) -> Result<String>
+pub(super) fn fit<DB: Backend>(
+    area: &Area<DB>,
+    s: &str,
+    style: &TextStyle,
+    max_w: u32,
+) -> Result<String>
 where
     DB::ErrorType: 'static,
 {
@@ -276,7 +281,7 @@ fn categories(values: &SweepValues) -> Vec<(usize, String)> {
 }
 
 /// A value axis around `[lo, hi]`, zero not forced in.
-fn free_axis(lo: f64, hi: f64, target: usize) -> Axis {
+pub(super) fn free_axis(lo: f64, hi: f64, target: usize) -> Axis {
     Axis::values(
         lo,
         hi,
@@ -304,7 +309,7 @@ fn tight_axis(lo: f64, hi: f64, target: usize) -> Axis {
 }
 
 /// An axis of `n` categories at 0, 1, ..., n-1 (labels drawn by the caller).
-fn category_axis(n: usize) -> Axis {
+pub(super) fn category_axis(n: usize) -> Axis {
     Axis {
         lo: -0.5,
         hi: n.max(1) as f64 - 0.5,
@@ -315,14 +320,18 @@ fn category_axis(n: usize) -> Axis {
 }
 
 /// Pixel of data point `p` in `area`'s own coordinates.
-fn local<DB: Backend>(area: &Area<DB>, chart: &draw::Chart<DB>, p: (f64, f64)) -> (i32, i32) {
+pub(super) fn local<DB: Backend>(
+    area: &Area<DB>,
+    chart: &draw::Chart<DB>,
+    p: (f64, f64),
+) -> (i32, i32) {
     let base = area.get_base_pixel();
     let (x, y) = chart.backend_coord(&p);
     (x - base.0, y - base.1)
 }
 
 /// The plot's box in `area`'s own pixels: (left, top, right, bottom).
-fn plot_box<DB: Backend>(
+pub(super) fn plot_box<DB: Backend>(
     area: &Area<DB>,
     chart: &draw::Chart<DB>,
     x: &Axis,
@@ -334,7 +343,7 @@ fn plot_box<DB: Backend>(
 }
 
 /// Category labels under the x axis, with tick marks, each cut to its slot.
-fn x_category_labels<DB: Backend>(
+pub(super) fn x_category_labels<DB: Backend>(
     area: &Area<DB>,
     chart: &draw::Chart<DB>,
     (x, y): (&Axis, &Axis),
