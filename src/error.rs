@@ -47,6 +47,9 @@ pub enum UserError {
     /// The sweep file has problems.
     #[error("{0}")]
     Sweep(#[from] crate::sweep::SweepError),
+    /// The posterior file of `compare --posterior` has problems.
+    #[error("{0}")]
+    Posterior(#[from] crate::posterior::PosteriorError),
     /// A command-line value that clap cannot check by itself.
     #[error("{0}")]
     Usage(String),

@@ -135,6 +135,7 @@ fn synthetic_compare(scenarios: &[&str]) -> CompareChartData {
         truly_poor: scenarios.iter().map(|_| run.truly_poor.clone()).collect(),
         relapse_rate: scenarios.iter().map(|_| run.relapse_rate.clone()).collect(),
         differences,
+        predictive: vec![],
     }
 }
 
@@ -289,6 +290,7 @@ fn degenerate_comparisons_render() {
         truly_poor: vec![],
         relapse_rate: vec![],
         differences: vec![],
+        predictive: vec![],
     });
     // All-NaN differences, and more scenarios than colours.
     let names: Vec<String> = (0..10).map(|k| format!("s{k}")).collect();
