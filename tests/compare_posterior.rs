@@ -242,8 +242,14 @@ fn a_key_the_scenario_sets_itself_wins_over_the_posterior_with_a_warning() {
         "--out",
         "p",
         "--quiet",
+        "--report",
     ]));
     let out = ok(dir.path(), &small(args));
+    let html = fs::read_to_string(dir.path().join("p/report.html")).expect("report.html");
+    assert!(
+        html.contains("<th>5-95% posterior-predictive band</th>"),
+        "report table"
+    );
     let err = stderr(&out);
     assert!(
         err.contains("warning:")

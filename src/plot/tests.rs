@@ -311,6 +311,39 @@ fn charts_ok(d: &CompareChartData) {
 }
 
 #[test]
+fn posterior_bands_are_drawn_behind_the_bars_and_named() {
+    let plain = synthetic_compare(&["baseline", "admin_burden_relief"]);
+    let mut posterior = plain.clone();
+    posterior.predictive = posterior
+        .differences
+        .iter()
+        .map(|p| crate::chartdata::PredictiveBand {
+            scenario: p.scenario.clone(),
+            indicator: p.indicator.clone(),
+            low: p.difference - 40.0 * p.difference.abs(),
+            high: p.difference + 40.0 * p.difference.abs(),
+        })
+        .collect();
+    let (a, b) = (
+        compare_charts(&plain).unwrap(),
+        compare_charts(&posterior).unwrap(),
+    );
+    b.iter().for_each(check_coloured);
+    assert!(!a[1].svg.contains("posterior-predictive"));
+    assert!(b[1].svg.contains("posterior-predictive band"), "legend");
+    assert!(b[1].title.contains("posterior"), "{}", b[1].title);
+    // The band, 40 times the difference either side, sets the axis: more rectangles and a
+    // wider scale than the plain chart's.
+    let rects = |svg: &str| svg.matches("<rect").count();
+    assert!(rects(&b[1].svg) > rects(&a[1].svg));
+    // Sustained exits: difference 120, band -4,680 to 4,920.
+    assert!(
+        b[1].svg.contains("5,000") && !a[1].svg.contains("5,000"),
+        "axis reaches the band"
+    );
+}
+
+#[test]
 fn scenario_colours_are_hex_and_distinct() {
     let colours: Vec<String> = (0..8).map(scenario_colour_hex).collect();
     assert!(colours.iter().all(|c| c.len() == 7 && c.starts_with('#')));

@@ -83,30 +83,93 @@ pub fn predictive_differences(
                 }
             }
             let n = diffs.len();
-            let (difference, ci_low, ci_high) = if draw_means.len() == 1 {
-                mean_ci95(&diffs)?
-            } else {
-                let (_, lo, hi) = mean_ci95(&draw_means)?;
-                let mean = diffs.iter().sum::<f64>() / n as f64;
-                let centre = draw_means.iter().sum::<f64>() / draw_means.len() as f64;
-                (mean, mean - (centre - lo), mean + (hi - centre))
-            };
-            let mut sorted = diffs.clone();
-            sorted.sort_by(|a, b| a.total_cmp(b));
+            let stats = pair_statistics(&diffs, &draw_means)?;
             Some(PredictiveDifference {
                 scenario: scenario_name.to_string(),
                 reference: reference_name.to_string(),
                 indicator: indicator.to_string(),
                 scenario_mean: a_sum / n as f64,
                 reference_mean: b_sum / n as f64,
-                difference,
-                ci_low,
-                ci_high,
+                difference: stats.mean,
+                ci_low: stats.ci.0,
+                ci_high: stats.ci.1,
                 pairs: n,
-                pp_low: quantile(&sorted, BAND.0),
-                pp_high: quantile(&sorted, BAND.1),
+                pp_low: stats.band.0,
+                pp_high: stats.band.1,
                 draws: draw_means.len(),
             })
         })
         .collect()
+}
+
+/// The statistics of one indicator's paired differences.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairStatistics {
+    /// Mean over every pair.
+    pub mean: f64,
+    /// 95% confidence interval of the mean: Student t over the draws' means with D - 1 degrees
+    /// of freedom, centred on `mean`; with one draw, Student t over its pairs.
+    pub ci: (f64, f64),
+    /// 5% and 95% quantiles (type 7) over every pair.
+    pub band: (f64, f64),
+}
+
+/// Statistics of the paired differences `pairs` (every draw's, pooled) and `draw_means` (the
+/// mean of each draw's pairs). `None` when there are no pairs.
+pub fn pair_statistics(pairs: &[f64], draw_means: &[f64]) -> Option<PairStatistics> {
+    if pairs.is_empty() || draw_means.is_empty() {
+        return None;
+    }
+    let (mean, ci) = if draw_means.len() == 1 {
+        let (mean, lo, hi) = mean_ci95(pairs)?;
+        (mean, (lo, hi))
+    } else {
+        let (centre, lo, hi) = mean_ci95(draw_means)?;
+        let mean = pairs.iter().sum::<f64>() / pairs.len() as f64;
+        (mean, (mean - (centre - lo), mean + (hi - centre)))
+    };
+    let mut sorted = pairs.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    Some(PairStatistics {
+        mean,
+        ci,
+        band: (quantile(&sorted, BAND.0), quantile(&sorted, BAND.1)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_draw_gives_the_plain_interval_and_the_band_of_its_pairs() {
+        let pairs = [1.0, 2.0, 3.0, 4.0];
+        let s = pair_statistics(&pairs, &[2.5]).expect("pairs");
+        let (m, lo, hi) = mean_ci95(&pairs).expect("ci");
+        assert_eq!((s.mean, s.ci), (m, (lo, hi)));
+        // Type 7: h = 3 x 0.05 = 0.15 -> 1.15; 3 x 0.95 = 2.85 -> 3.85.
+        assert!((s.band.0 - 1.15).abs() < 1e-12 && (s.band.1 - 3.85).abs() < 1e-12);
+    }
+
+    #[test]
+    fn spread_between_draws_widens_the_band_and_the_interval() {
+        // Same luck within each draw (+-1), draws shifted by the parameter: 0, 10, 20, 30.
+        let tight: Vec<f64> = (0..4).flat_map(|_| [-1.0, 1.0]).collect();
+        let shifted: Vec<f64> = (0..4)
+            .flat_map(|d| [10.0 * d as f64 - 1.0, 10.0 * d as f64 + 1.0])
+            .collect();
+        let a = pair_statistics(&tight, &[0.0; 4]).expect("tight");
+        let b = pair_statistics(&shifted, &[0.0, 10.0, 20.0, 30.0]).expect("shifted");
+        assert_eq!(a.ci, (0.0, 0.0), "no spread between draws: a point");
+        assert!((a.band.1 - a.band.0 - 2.0).abs() < 1e-12);
+        assert!((b.mean - 15.0).abs() < 1e-12);
+        assert!(b.band.1 - b.band.0 > 25.0, "{:?}", b.band);
+        // t(0.975, 3) = 3.1824; sd of 0, 10, 20, 30 = 12.91; se = 6.455.
+        assert!(
+            (b.ci.1 - 15.0 - 3.182446 * 6.454972).abs() < 1e-3,
+            "{:?}",
+            b.ci
+        );
+        assert!(pair_statistics(&[], &[]).is_none());
+    }
 }
