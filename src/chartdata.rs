@@ -252,4 +252,21 @@ pub struct CompareChartData {
     pub relapse_rate: Vec<YearSeries>,
     /// Paired differences against the reference.
     pub differences: Vec<PairedDifference>,
+    /// Posterior-predictive bands of the paired differences (`compare --posterior`), drawn
+    /// as a wider band behind each confidence interval; empty in a plain comparison.
+    pub predictive: Vec<PredictiveBand>,
+}
+
+/// The 5-95% posterior-predictive band of one paired difference (parameter uncertainty and
+/// luck), in the indicator's own unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictiveBand {
+    /// The scenario compared with the reference.
+    pub scenario: String,
+    /// Indicator name.
+    pub indicator: String,
+    /// 5% quantile of the paired difference over draws x replicates.
+    pub low: f64,
+    /// 95% quantile.
+    pub high: f64,
 }

@@ -36,7 +36,9 @@ pub enum Command {
     /// Validate a scenario and print it fully resolved (every parameter, defaults filled in).
     Check(CheckArgs),
     /// Run two or more scenarios with common random numbers and report paired differences
-    /// against the first (the reference), with 95% confidence intervals and charts.
+    /// against the first (the reference), with 95% confidence intervals and charts. With
+    /// --posterior, over draws from a calibration's posterior, adding 5-95%
+    /// posterior-predictive bands (parameter uncertainty and luck).
     Compare(CompareArgs),
     /// Write a self-contained report.html for a results folder (of `run` or `compare`).
     Report(ReportArgs),

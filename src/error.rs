@@ -50,6 +50,9 @@ pub enum UserError {
     /// A targets file, calibration file or posterior file has problems.
     #[error("{0}")]
     Input(#[from] crate::calib::toml_read::FileError),
+    /// The posterior file of `compare --posterior` has problems.
+    #[error("{0}")]
+    Posterior(#[from] crate::posterior::PosteriorError),
     /// A command-line value that clap cannot check by itself.
     #[error("{0}")]
     Usage(String),

@@ -18,6 +18,7 @@ pub mod invariants;
 pub mod model;
 pub mod params;
 pub mod plot;
+pub mod posterior;
 pub mod report;
 pub mod rng;
 pub mod scenario;

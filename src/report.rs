@@ -327,15 +327,54 @@ fn validation_section(out: &mut String, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A row of `comparison.csv` as the report reads it: a plain comparison's columns, and the
+/// 5-95% posterior-predictive band when the comparison ran over a posterior.
+#[derive(Debug, serde::Deserialize)]
+struct ComparisonRow {
+    scenario: String,
+    indicator: String,
+    scenario_mean: f64,
+    reference_mean: f64,
+    difference: f64,
+    ci_low: f64,
+    ci_high: f64,
+    #[serde(default)]
+    pp_low: Option<f64>,
+    #[serde(default)]
+    pp_high: Option<f64>,
+}
+
 fn comparison_table(out: &mut String, dir: &Path) -> anyhow::Result<()> {
     let mut reader =
         csv::Reader::from_path(dir.join("comparison.csv")).context("cannot read comparison.csv")?;
-    out.push_str("<table><thead><tr><th>indicator</th><th>scenario</th><th>reference mean</th><th>scenario mean</th><th>paired difference</th><th>95% CI</th></tr></thead><tbody>\n");
-    for record in reader.deserialize::<crate::chartdata::PairedDifference>() {
+    let posterior = reader
+        .headers()
+        .context("cannot read comparison.csv")?
+        .iter()
+        .any(|h| h == "pp_low");
+    let band_head = if posterior {
+        "<th>5-95% posterior-predictive band</th>"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th>indicator</th><th>scenario</th><th>reference mean</th><th>scenario mean</th><th>paired difference</th><th>95% CI</th>{band_head}</tr></thead><tbody>"
+    );
+    for record in reader.deserialize::<ComparisonRow>() {
         let r = record.context("comparison.csv has a malformed row")?;
+        let band = match (posterior, r.pp_low, r.pp_high) {
+            (true, Some(lo), Some(hi)) => format!(
+                "<td class=\"num\">{} to {}</td>",
+                format_number(lo),
+                format_number(hi)
+            ),
+            (true, _, _) => "<td></td>".to_string(),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\"><b>{}</b></td><td class=\"num\">{} to {}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\"><b>{}</b></td><td class=\"num\">{} to {}</td>{band}</tr>",
             encode_text(indicator_label(&r.indicator)),
             encode_text(&r.scenario),
             format_number(r.reference_mean),

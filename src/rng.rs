@@ -61,6 +61,10 @@ pub enum Purpose {
     /// The key of each household's persistent income-reporting error (hashed, not drawn:
     /// [`crate::model::income_assessment`]).
     Reporting = 61,
+    /// Posterior predictive comparisons (`compare --posterior`): replicate 0 is the weighted
+    /// resampling of the posterior's particles; replicate d + 1 gives draw d's master seed
+    /// (village unused).
+    PosteriorDraws = 56,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

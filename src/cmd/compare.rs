@@ -40,36 +40,52 @@ pub struct CompareArgs {
     /// (for teaching: shows how much wider the intervals get).
     #[arg(long)]
     pub independent: bool,
+    /// Run every scenario over draws from a calibration's posterior (`posterior.csv` of
+    /// `povsim calibrate`), so the intervals carry parameter uncertainty as well as luck.
+    /// Keys a scenario file sets itself (to a value other than the default) or that --set
+    /// sets win over the posterior's values.
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
+    /// Posterior draws (particles drawn by weighted systematic resampling); each draw runs
+    /// every scenario with the same replicate seeds and its own master seed.
+    #[arg(long, value_name = "N", requires = "posterior", value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub draws: Option<u32>,
 }
 
 /// One scenario of a comparison in the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
-struct CompareEntry {
-    title: String,
-    source: String,
-    scenario_hash: String,
-    scenario: Params,
+pub(crate) struct CompareEntry {
+    pub(crate) title: String,
+    pub(crate) source: String,
+    pub(crate) scenario_hash: String,
+    pub(crate) scenario: Params,
 }
 
 /// `manifest.json` of a comparison.
 #[derive(Debug, Clone, serde::Serialize)]
-struct CompareManifest {
-    povsim_version: String,
-    command: String,
-    command_line: Vec<String>,
-    overrides: Vec<String>,
-    seed: u64,
-    replicates: u32,
-    common_random_numbers: bool,
-    threads: usize,
-    started_at: String,
-    finished_at: String,
-    scenarios: Vec<CompareEntry>,
-    files: Vec<String>,
+pub(crate) struct CompareManifest {
+    pub(crate) povsim_version: String,
+    pub(crate) command: String,
+    pub(crate) command_line: Vec<String>,
+    pub(crate) overrides: Vec<String>,
+    pub(crate) seed: u64,
+    pub(crate) replicates: u32,
+    pub(crate) common_random_numbers: bool,
+    pub(crate) threads: usize,
+    pub(crate) started_at: String,
+    pub(crate) finished_at: String,
+    pub(crate) scenarios: Vec<CompareEntry>,
+    /// The posterior and its draws (`compare --posterior` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) posterior: Option<super::compare_posterior::PosteriorManifest>,
+    pub(crate) files: Vec<String>,
 }
 
 /// Run the command.
 pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.posterior {
+        return super::compare_posterior::run(args, path);
+    }
     let started_at = now_rfc3339();
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
@@ -170,6 +186,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
             .map(|(r, n)| year_series(n, r, |y| y.relapse_rate))
             .collect(),
         differences: differences.clone(),
+        predictive: vec![],
     };
     write_charts(&mut dir, "", &crate::plot::compare_charts(&chart_data)?)?;
     let manifest = CompareManifest {
@@ -184,6 +201,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         started_at,
         finished_at: now_rfc3339(),
         scenarios: entries,
+        posterior: None,
         files: dir.files().to_vec(),
     };
     dir.write("manifest.json", &to_json(&manifest)?)?;
@@ -203,12 +221,12 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
 }
 
 /// Longest default folder name of a comparison, bytes (longer lists get a hash instead).
-const DEFAULT_NAME_BYTES: usize = 100;
+pub(crate) const DEFAULT_NAME_BYTES: usize = 100;
 
 /// `compare-<reference>-vs-<others>`; when that gets long (many or long names), the
 /// reference, the number of others and a short hash of all the names instead, so the default
 /// stays a valid folder name however many scenarios are compared.
-fn default_folder_name(names: &[String]) -> String {
+pub(crate) fn default_folder_name(names: &[String]) -> String {
     let full = format!("compare-{}-vs-{}", names[0], names[1..].join("-"));
     if full.len() <= DEFAULT_NAME_BYTES {
         return full;

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod check;
 pub mod common;
 pub mod compare;
+pub mod compare_posterior;
 pub mod merge;
 pub mod report;
 pub mod run;

@@ -40,7 +40,12 @@ pub struct Manifest {
 
 /// `sha256:<hex>` of a text.
 pub fn hash_text(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
+    hash_bytes(text.as_bytes())
+}
+
+/// `sha256:<hex>` of bytes (e.g. an input file, as read).
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }

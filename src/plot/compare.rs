@@ -7,7 +7,7 @@ use super::draw::{
     self, Area, Frame, Item, Swatch, TimeLine, TimeOpts, YearBars, YearOpts, MARGIN_LEFT, Y_AREA,
 };
 use super::style::{self as st, Axis, ValueOpts};
-use crate::chartdata::{CompareChartData, PairedDifference, SeriesBand};
+use crate::chartdata::{CompareChartData, PairedDifference, PredictiveBand, SeriesBand};
 
 const PLOT_LEFT: i32 = (MARGIN_LEFT + Y_AREA) as i32;
 
@@ -82,10 +82,17 @@ fn reference(d: &CompareChartData) -> String {
 }
 
 pub fn differences_title(d: &CompareChartData) -> String {
-    format!(
-        "Scenario minus reference: mean paired difference with 95% CI, vs {}",
-        reference(d)
-    )
+    if d.predictive.is_empty() {
+        format!(
+            "Scenario minus reference: mean paired difference with 95% CI, vs {}",
+            reference(d)
+        )
+    } else {
+        format!(
+            "Scenario minus reference over posterior draws: mean, 95% CI and 5-95% posterior-predictive band, vs {}",
+            reference(d)
+        )
+    }
 }
 
 /// How an indicator is labelled and scaled: (label, unit for the axis, multiplier).
@@ -150,6 +157,12 @@ where
         Swatch::ErrorBar(st::TEXT),
         "95% confidence interval",
     ));
+    if !d.predictive.is_empty() {
+        items.push(Item::new(
+            Swatch::Band(st::MUTED),
+            "shaded: 5-95% posterior-predictive band (parameters and luck)",
+        ));
+    }
     let area = draw::legend(area, &items, MARGIN_LEFT as i32 + 10)?;
 
     let (rows, cols) = grid(indicators.len());
@@ -160,7 +173,12 @@ where
             .iter()
             .filter(|p| &p.indicator == indicator)
             .collect();
-        difference_panel(panel, indicator, &rows, &compared)?;
+        let bands: Vec<&PredictiveBand> = d
+            .predictive
+            .iter()
+            .filter(|p| &p.indicator == indicator)
+            .collect();
+        difference_panel(panel, indicator, &rows, &bands, &compared)?;
     }
     Ok(())
 }
@@ -182,14 +200,17 @@ fn difference_panel<DB: draw::Backend>(
     area: &Area<DB>,
     indicator: &str,
     rows: &[&PairedDifference],
+    bands: &[&PredictiveBand],
     compared: &[(String, usize)],
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
+    let band_ends = || bands.iter().flat_map(|b| [b.low, b.high]);
     let max_abs = draw::extent(
         rows.iter()
-            .flat_map(|p| [p.difference.abs(), p.ci_low.abs(), p.ci_high.abs()]),
+            .flat_map(|p| [p.difference.abs(), p.ci_low.abs(), p.ci_high.abs()])
+            .chain(band_ends().map(f64::abs)),
     )
     .map_or(f64::NAN, |(_, hi)| hi);
     let (label, unit, scale) = indicator_meta(indicator, max_abs);
@@ -199,6 +220,7 @@ where
     let values = rows
         .iter()
         .flat_map(|p| [p.difference, p.ci_low, p.ci_high])
+        .chain(band_ends())
         .map(|v| v * scale);
     let Some((lo, hi)) = draw::extent(values) else {
         return draw::no_data(&area, "No data");
@@ -231,6 +253,19 @@ where
     };
     let mut chart = draw::frame(&area, &f)?;
     let half = 0.3;
+    for b in bands {
+        let Some(pos) = compared.iter().position(|(s, _)| s == &b.scenario) else {
+            continue;
+        };
+        let xm = pos as f64;
+        draw::span(
+            &mut chart,
+            (xm - 0.42, xm + 0.42),
+            b.low * scale,
+            b.high * scale,
+            st::MUTED,
+        )?;
+    }
     for p in rows {
         let Some(pos) = compared.iter().position(|(s, _)| s == &p.scenario) else {
             continue;

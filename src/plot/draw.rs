@@ -566,6 +566,26 @@ where
     Ok(())
 }
 
+/// A light filled box from `lo` to `hi` between `x0` and `x1` (a band behind a bar).
+pub fn span<DB: Backend>(
+    chart: &mut Chart<DB>,
+    (x0, x1): (f64, f64),
+    lo: f64,
+    hi: f64,
+    colour: RGBColor,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    if lo.is_finite() && hi.is_finite() {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x0, lo), (x1, hi)],
+            colour.mix(0.22).filled(),
+        )))?;
+    }
+    Ok(())
+}
+
 /// A vertical error bar from `lo` to `hi` at `x`, with caps `half` wide either side.
 pub fn error_bar<DB: Backend>(
     chart: &mut Chart<DB>,

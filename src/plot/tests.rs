@@ -135,6 +135,7 @@ fn synthetic_compare(scenarios: &[&str]) -> CompareChartData {
         truly_poor: scenarios.iter().map(|_| run.truly_poor.clone()).collect(),
         relapse_rate: scenarios.iter().map(|_| run.relapse_rate.clone()).collect(),
         differences,
+        predictive: vec![],
     }
 }
 
@@ -289,6 +290,7 @@ fn degenerate_comparisons_render() {
         truly_poor: vec![],
         relapse_rate: vec![],
         differences: vec![],
+        predictive: vec![],
     });
     // All-NaN differences, and more scenarios than colours.
     let names: Vec<String> = (0..10).map(|k| format!("s{k}")).collect();
@@ -306,6 +308,39 @@ fn charts_ok(d: &CompareChartData) {
     let charts = compare_charts(d).unwrap();
     assert_eq!(charts.len(), 3);
     charts.iter().for_each(check);
+}
+
+#[test]
+fn posterior_bands_are_drawn_behind_the_bars_and_named() {
+    let plain = synthetic_compare(&["baseline", "admin_burden_relief"]);
+    let mut posterior = plain.clone();
+    posterior.predictive = posterior
+        .differences
+        .iter()
+        .map(|p| crate::chartdata::PredictiveBand {
+            scenario: p.scenario.clone(),
+            indicator: p.indicator.clone(),
+            low: p.difference - 40.0 * p.difference.abs(),
+            high: p.difference + 40.0 * p.difference.abs(),
+        })
+        .collect();
+    let (a, b) = (
+        compare_charts(&plain).unwrap(),
+        compare_charts(&posterior).unwrap(),
+    );
+    b.iter().for_each(check_coloured);
+    assert!(!a[1].svg.contains("posterior-predictive"));
+    assert!(b[1].svg.contains("posterior-predictive band"), "legend");
+    assert!(b[1].title.contains("posterior"), "{}", b[1].title);
+    // The band, 40 times the difference either side, sets the axis: more rectangles and a
+    // wider scale than the plain chart's.
+    let rects = |svg: &str| svg.matches("<rect").count();
+    assert!(rects(&b[1].svg) > rects(&a[1].svg));
+    // Sustained exits: difference 120, band -4,680 to 4,920.
+    assert!(
+        b[1].svg.contains("5,000") && !a[1].svg.contains("5,000"),
+        "axis reaches the band"
+    );
 }
 
 #[test]
