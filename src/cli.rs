@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use crate::cmd::bench::BenchArgs;
+pub use crate::cmd::calibrate::CalibrateArgs;
 pub use crate::cmd::check::CheckArgs;
 pub use crate::cmd::compare::CompareArgs;
 pub use crate::cmd::merge::MergeArgs;
@@ -66,6 +67,11 @@ pub enum Command {
     /// data/targets.toml by default): validation.csv (observed, model and its 5-95% band,
     /// error, standardised distance), a printed table and a chart per series.
     Validate(ValidateArgs),
+    /// Fit named parameters (prior ranges in a calibration file) to the fitting targets by
+    /// approximate Bayesian computation with sequential Monte Carlo, over replicated runs with
+    /// common random numbers: posterior.csv, posterior_summary.csv, a posterior-median scenario,
+    /// pair plots and the fit. Rerunning resumes; --shard and --slurm spread it over a cluster.
+    Calibrate(CalibrateArgs),
 }
 
 /// Changes to scenarios from the command line (shared by `run`, `check` and `compare`).

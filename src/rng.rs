@@ -65,6 +65,9 @@ pub enum Purpose {
     /// resampling of the posterior's particles; replicate d + 1 gives draw d's master seed
     /// (village unused).
     PosteriorDraws = 56,
+    /// ABC-SMC proposals of `calibrate`: the "replicate" coordinate is the generation, the
+    /// "village" coordinate the candidate's index within it.
+    Calibration = 53,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -7,7 +7,8 @@ use clap::Args;
 /// Options of `povsim merge`.
 #[derive(Debug, Clone, Args)]
 pub struct MergeArgs {
-    /// The sweep's results folder, holding shards/.
+    /// The results folder of a sharded sweep (holding shards/) or calibration (holding
+    /// calibration.json and its journal).
     pub dir: PathBuf,
     /// Replace earlier merged results.
     #[arg(long)]
@@ -19,5 +20,8 @@ pub struct MergeArgs {
 
 /// Run the command.
 pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
+    if args.dir.join(crate::calib::command::IDENTITY_FILE).is_file() {
+        return crate::calib::command::merge(&args.dir, args.quiet);
+    }
     crate::sweep::merge_command(args)
 }

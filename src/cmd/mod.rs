@@ -2,6 +2,7 @@
 //! scenario, writing a results folder, progress) is in [`common`].
 
 pub mod bench;
+pub mod calibrate;
 pub mod check;
 pub mod common;
 pub mod compare;
@@ -29,5 +30,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Merge(args) => merge::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
     }
 }

@@ -123,12 +123,12 @@ pub fn write_sbatch(args: &SweepArgs, plan: &SweepPlan, dir: &Path) -> anyhow::R
 
 /// A character an `#SBATCH` word may hold: printable, not whitespace, not a quote, a backslash
 /// or `#` (which sbatch reads as quoting, escapes or a comment).
-fn is_sbatch_word_char(c: char) -> bool {
+pub(crate) fn is_sbatch_word_char(c: char) -> bool {
     !c.is_control() && !c.is_whitespace() && !matches!(c, '"' | '\'' | '\\' | '#' | '`')
 }
 
 /// One `--sbatch` option: a single word starting with `-`, of [`is_sbatch_word_char`]s.
-fn check_sbatch_option(option: &str) -> Result<(), UserError> {
+pub(crate) fn check_sbatch_option(option: &str) -> Result<(), UserError> {
     let allowed = "one sbatch option per --sbatch, such as --sbatch=--partition=short, starting with - and without whitespace, quotes, backslashes, backticks, # or control characters (edit sweep.sbatch by hand for anything else)";
     if !option.starts_with('-') || !option.chars().all(is_sbatch_word_char) {
         return Err(UserError::Usage(format!(
@@ -140,7 +140,7 @@ fn check_sbatch_option(option: &str) -> Result<(), UserError> {
 
 /// A path as script text: UTF-8 and without control characters (a newline would end the
 /// comment line it is shown on), else refused.
-fn script_path(path: &Path, what: &str) -> Result<String, UserError> {
+pub(crate) fn script_path(path: &Path, what: &str) -> Result<String, UserError> {
     let text = path.to_str().ok_or_else(|| {
         UserError::Usage(format!(
             "{what} {}: the path is not UTF-8 text and cannot be written into a script",
@@ -157,7 +157,7 @@ fn script_path(path: &Path, what: &str) -> Result<String, UserError> {
 
 /// `text` quoted for bash with `shlex` (refused only for a NUL byte, which
 /// [`script_path`] has already excluded).
-fn quote(text: &str) -> Result<String, UserError> {
+pub(crate) fn quote(text: &str) -> Result<String, UserError> {
     shlex::try_quote(text)
         .map(|q| q.into_owned())
         .map_err(|e| UserError::Usage(format!("{text:?} cannot be quoted for a script: {e}")))
