@@ -37,8 +37,34 @@ pub struct PairPlotData {
 
 /// Number of histogram bins over a prior range.
 pub const BINS: usize = 15;
-/// At most this many particles (the heaviest) are drawn per scatter panel, to keep the SVG small.
+/// At most this many particles (the heaviest) are drawn per scatter panel.
 pub const MAX_POINTS: usize = 2000;
+/// At most about this many particle dots over all scatter panels (keeps the SVG under ~6 MB).
+const MAX_DOTS: usize = 60_000;
+
+/// Particles drawn per scatter panel for `k` parameters: [`MAX_POINTS`], fewer for large k so
+/// that the matrix stays within [`MAX_DOTS`] (but never under 500).
+pub fn points_per_panel(k: usize) -> usize {
+    let panels = (k * k.saturating_sub(1) / 2).max(1);
+    (MAX_DOTS / panels).clamp(500, MAX_POINTS)
+}
+
+/// Tick label of `t`: compact ("15k", "2.5M") on axes reaching 10,000, else as the axis writes.
+fn tick_label(axis: &Axis, t: f64) -> String {
+    let reach = axis.lo.abs().max(axis.hi.abs());
+    let (div, unit) = if reach >= 1e6 {
+        (1e6, "M")
+    } else if reach >= 1e4 {
+        (1e3, "k")
+    } else {
+        return axis.label(t);
+    };
+    let v = t / div;
+    let text = format!("{v:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let text = if text == "-0" { "0" } else { text };
+    format!("{text}{unit}")
+}
 
 /// Colour of histograms and particles.
 const MAIN: RGBColor = st::BLUE;
@@ -184,7 +210,7 @@ where
         for &t in &a.ticks {
             let centre = (frac(&a, t) * len as f64) as i32;
             let half = if horizontal {
-                text::width(area, &a.label(t), style)? as i32 / 2 + 3
+                text::width(area, &tick_label(&a, t), style)? as i32 / 2 + 3
             } else {
                 font / 2 + 3
             };
@@ -281,10 +307,11 @@ where
     if k > 1 {
         caption += " Below: particles, darker if heavier. Above: weighted correlation r.";
     }
-    if k > 1 && rows.len() > MAX_POINTS {
+    let cap = points_per_panel(k);
+    if k > 1 && rows.len() > cap {
         caption += &format!(
             " The heaviest {} particles are drawn.",
-            st::thousands(MAX_POINTS as f64, 0)
+            st::thousands(cap as f64, 0)
         );
     }
     let area = draw::caption(area, &caption, MARGIN_LEFT as i32 + 10)?;
@@ -325,7 +352,8 @@ where
             Some(a) => {
                 let y = fitting_ticks(&area, a, ph - gap, &tick_style, false)?;
                 for &t in &y.ticks {
-                    widest = widest.max(text::width(&area, &y.label(t), &tick_style)? as i32);
+                    widest =
+                        widest.max(text::width(&area, &tick_label(&y, t), &tick_style)? as i32);
                 }
                 Some(y)
             }
@@ -365,7 +393,7 @@ where
     // The particles drawn in scatter panels: the heaviest, lightest first so heavy ones are on top.
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by(|&a, &b| rows[b].1.total_cmp(&rows[a].1).then(a.cmp(&b)));
-    order.truncate(MAX_POINTS);
+    order.truncate(cap);
     order.reverse();
     let w_max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
     let radius = if p < 160 || order.len() > 800 { 2 } else { 3 };
@@ -497,7 +525,7 @@ where
                 area.draw(&PathElement::new(vec![(x, c.y1), (x, c.y1 + 4)], frame))?;
                 text::put(
                     &area,
-                    &ax.label(t),
+                    &tick_label(ax, t),
                     &tick_style,
                     (x, c.y1 + GAP),
                     (HPos::Center, VPos::Top),
@@ -535,7 +563,7 @@ where
                 area.draw(&PathElement::new(vec![(c.x0 - 4, y), (c.x0, y)], frame))?;
                 text::put(
                     &area,
-                    &ay.label(t),
+                    &tick_label(ay, t),
                     &tick_style,
                     (c.x0 - GAP, y),
                     (HPos::Right, VPos::Center),
@@ -548,7 +576,10 @@ where
             &area,
             &name,
             &label_style,
-            (MARGIN_LEFT as i32, (c.y0 + c.y1) / 2),
+            (
+                c.x0 - GAP - widest - 10 - label_size as i32,
+                (c.y0 + c.y1) / 2,
+            ),
             (HPos::Center, VPos::Top),
             true,
         )?;

@@ -962,6 +962,30 @@ fn pair_plot_draws_at_most_the_heaviest_particles() {
     let chart = pair_plot(&pair_data(2, n)).unwrap();
     assert_eq!(circles(&chart.svg), super::pairs::MAX_POINTS);
     assert!(chart.svg.contains("heaviest 2,000 particles"));
+    // Fewer per panel with many panels: 66 panels for 12 parameters.
+    let cap = super::pairs::points_per_panel(12);
+    assert!((500..2000).contains(&cap), "{cap}");
+    let chart = pair_plot(&pair_data(12, cap + 100)).unwrap();
+    assert_eq!(circles(&chart.svg), cap * 66);
+    assert!(chart.svg.len() < 8_000_000, "{} bytes", chart.svg.len());
+    // Fewer particles than the cap: all drawn, no note.
+    let chart = pair_plot(&pair_data(12, 300)).unwrap();
+    assert_eq!(circles(&chart.svg), 300 * 66);
+    assert!(!chart.svg.contains("heaviest"));
+}
+
+#[test]
+fn pair_plot_writes_large_ticks_compactly() {
+    let mut d = pair_data(2, 50);
+    d.ranges = vec![(0.0, 2_500_000.0), (500.0, 20_000.0)];
+    for row in &mut d.particles {
+        row[0] *= 250_000.0;
+        row[1] *= 2_000.0;
+    }
+    let chart = pair_plot(&d).unwrap();
+    assert!(drawn(&chart.svg, "1M"), "millions");
+    assert!(drawn(&chart.svg, "10k"), "thousands");
+    assert!(!chart.svg.contains("1,000,000"));
 }
 
 #[test]
@@ -1034,4 +1058,38 @@ fn pair_plot_pngs_for_inspection() {
         std::fs::write(format!("/tmp/pairs_{k}.png"), &chart.png).unwrap();
         std::fs::write(format!("/tmp/pairs_{k}.svg"), &chart.svg).unwrap();
     }
+    // Realistic keys and ranges of very different magnitudes.
+    let mut d = pair_data(8, 1500);
+    let ranges = [
+        (0.001, 0.05),
+        (500.0, 20000.0),
+        (0.0, 1.0),
+        (-3.0, 3.0),
+        (1.0, 120.0),
+        (0.2, 0.9),
+        (100000.0, 2500000.0),
+        (0.0, 10.0),
+    ];
+    d.keys = [
+        "poverty.line_growth",
+        "subsidy.amount_yuan",
+        "cadre.effort",
+        "shock.log_sd",
+        "project.months",
+        "village.share",
+        "county.fund_yuan",
+        "x",
+    ]
+    .map(String::from)
+    .to_vec();
+    for row in &mut d.particles {
+        for (v, r) in row.iter_mut().zip(ranges) {
+            *v = r.0 + (r.1 - r.0) * *v / 10.0;
+        }
+    }
+    d.ranges = ranges.to_vec();
+    d.truth = None;
+    let chart = pair_plot(&d).unwrap();
+    std::fs::write("/tmp/pairs_real.png", &chart.png).unwrap();
+    std::fs::write("/tmp/pairs_real.svg", &chart.svg).unwrap();
 }
