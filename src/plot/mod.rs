@@ -2,7 +2,7 @@
 //! (no I/O here).
 //!
 //! Run and comparison charts see only [`crate::chartdata`]; sweep and sensitivity charts see the
-//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`] and [`ScatterData`]. Every chart is drawn by one function generic over
+//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`] and [`ScatterData`], the posterior pair plot [`PairPlotData`]. Every chart is drawn by one function generic over
 //! the plotters backend, once on an SVG string and once on an RGB buffer encoded as PNG. Colours
 //! are the Okabe-Ito palette: fixed per series kind in run charts, per scenario (scenario k has
 //! colour k, see [`scenario_colour_hex`]) in comparison charts. Text uses DejaVu Sans, embedded
