@@ -2,7 +2,7 @@
 //! (no I/O here).
 //!
 //! Run and comparison charts see only [`crate::chartdata`]; sweep and sensitivity charts see the
-//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`] and [`ScatterData`]. Every chart is drawn by one function generic over
+//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`] and [`ScatterData`], the posterior pair plot [`PairPlotData`]. Every chart is drawn by one function generic over
 //! the plotters backend, once on an SVG string and once on an RGB buffer encoded as PNG. Colours
 //! are the Okabe-Ito palette: fixed per series kind in run charts, per scenario (scenario k has
 //! colour k, see [`scenario_colour_hex`]) in comparison charts. Text uses DejaVu Sans, embedded
@@ -11,6 +11,7 @@
 
 mod compare;
 mod draw;
+mod pairs;
 mod run;
 mod style;
 mod sweep;
@@ -28,6 +29,7 @@ use plotters::style::{register_font, FontStyle, WHITE};
 
 use crate::chartdata::{CompareChartData, RunChartData};
 use draw::Area;
+pub use pairs::PairPlotData;
 pub use sweep::{
     MorrisData, MorrisEntry, ScatterData, SweepBand, SweepHeatmapData, SweepLineData, SweepValues,
 };
@@ -46,9 +48,9 @@ pub struct Chart {
     pub png: Vec<u8>,
 }
 
-/// Width of every chart, pixels.
+/// Width of every chart but the pair plot, pixels.
 pub const WIDTH: u32 = 1200;
-/// Height of every chart, pixels.
+/// Height of every chart but the pair plot, pixels.
 pub const HEIGHT: u32 = 700;
 
 /// The charts of one run: `poverty_fan`, `exit_relapse_rates`, `cadres`, `funds_industries`.
@@ -110,6 +112,15 @@ pub fn validation_chart(data: &ValidationChartData) -> Result<Chart> {
     render(Figure::Validation(data))
 }
 
+/// A posterior pair plot of k calibrated parameters: weighted histograms over the prior ranges
+/// on the diagonal, the particles of each pair below it (darker = heavier weight), their
+/// weighted correlation above it, and the known values when given. Shows where the posterior
+/// sits in the prior and which parameters trade off. The canvas grows with k (1600 x 1600 pixels
+/// from 8 parameters) so that up to about 12 stay readable.
+pub fn pair_plot(data: &PairPlotData) -> Result<Chart> {
+    render(Figure::Pairs(data))
+}
+
 /// Colour of scenario k (consistent across every chart), as "#rrggbb".
 pub fn scenario_colour_hex(k: usize) -> String {
     style::hex(style::scenario_colour(k))
@@ -144,6 +155,7 @@ enum Figure<'a> {
     Morris(&'a MorrisData),
     SweepScatter(&'a ScatterData),
     Validation(&'a ValidationChartData),
+    Pairs(&'a PairPlotData),
 }
 
 impl<'a> Figure<'a> {
@@ -161,6 +173,7 @@ impl<'a> Figure<'a> {
             Figure::Morris(d) => &d.name,
             Figure::SweepScatter(d) => &d.name,
             Figure::Validation(d) => &d.name,
+            Figure::Pairs(d) => &d.name,
         }
     }
 
@@ -178,6 +191,15 @@ impl<'a> Figure<'a> {
             Figure::Morris(d) => sweep::morris_title(d),
             Figure::SweepScatter(d) => sweep::scatter_title(d),
             Figure::Validation(d) => validation::title(d),
+            Figure::Pairs(d) => pairs::title(d),
+        }
+    }
+
+    /// Canvas size (width, height) in pixels.
+    fn size(&self) -> (u32, u32) {
+        match self {
+            Figure::Pairs(d) => pairs::canvas(d.keys.len()),
+            _ => (WIDTH, HEIGHT),
         }
     }
 
@@ -200,6 +222,7 @@ impl<'a> Figure<'a> {
             Figure::Morris(d) => sweep::morris(&body, d),
             Figure::SweepScatter(d) => sweep::scatter(&body, d),
             Figure::Validation(d) => validation::paint(&body, d),
+            Figure::Pairs(d) => pairs::paint(&body, d),
         }
     }
 }
@@ -209,23 +232,24 @@ fn render(figure: Figure) -> Result<Chart> {
     ensure_fonts()?;
     let name = figure.name();
     let title = figure.title();
+    let (width, height) = figure.size();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         figure
             .paint(&root, &title)
             .map_err(|e| e.context(format!("drawing chart {name} (SVG)")))?;
         root.present()?;
     }
-    let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
+    let mut rgb = vec![255u8; (width * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
         figure
             .paint(&root, &title)
             .map_err(|e| e.context(format!("drawing chart {name} (PNG)")))?;
         root.present()?;
     }
-    let png = encode_png(&rgb, WIDTH, HEIGHT)?;
+    let png = encode_png(&rgb, width, height)?;
     Ok(Chart {
         name: name.to_string(),
         title,

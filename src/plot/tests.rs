@@ -141,6 +141,11 @@ fn synthetic_compare(scenarios: &[&str]) -> CompareChartData {
 
 /// The chart is a well-formed SVG with its title and a PNG of the chart size that is not flat.
 fn check(chart: &Chart) {
+    check_sized(chart, (WIDTH, HEIGHT));
+}
+
+/// [`check`] for a chart of its own `size` (width, height) in pixels.
+fn check_sized(chart: &Chart, size: (u32, u32)) {
     assert!(
         chart.svg.starts_with("<svg") || chart.svg.starts_with("<?xml"),
         "{}: {}",
@@ -165,7 +170,7 @@ fn check(chart: &Chart) {
     let img = image::load_from_memory(&chart.png)
         .expect("PNG decodes")
         .to_rgb8();
-    assert_eq!(img.dimensions(), (WIDTH, HEIGHT), "{}", chart.name);
+    assert_eq!(img.dimensions(), size, "{}", chart.name);
     let first = img.get_pixel(0, 0);
     assert!(
         img.pixels().any(|p| p != first),
@@ -176,7 +181,12 @@ fn check(chart: &Chart) {
 
 /// The PNG has coloured (not grey) pixels: data was drawn.
 fn check_coloured(chart: &Chart) {
-    check(chart);
+    check_coloured_sized(chart, (WIDTH, HEIGHT));
+}
+
+/// [`check_coloured`] for a chart of its own `size` (width, height) in pixels.
+fn check_coloured_sized(chart: &Chart, size: (u32, u32)) {
+    check_sized(chart, size);
     let img = image::load_from_memory(&chart.png).unwrap().to_rgb8();
     assert!(
         img.pixels().any(|p| p.0.iter().max() != p.0.iter().min()),
@@ -841,4 +851,245 @@ fn sweep_helpers() {
     assert_eq!(style::hex(viridis(1.0)), "#fde725");
     assert_eq!(viridis(f64::NAN), viridis(0.5));
     assert_eq!(viridis(-3.0), viridis(0.0));
+}
+
+/// A synthetic posterior of `k` parameters on the prior range 0..10 each: `n` particles
+/// scattered around 2 + 0.5 i, parameter 1 rising with parameter 0, with unequal weights.
+fn pair_data(k: usize, n: usize) -> PairPlotData {
+    let keys: Vec<String> = (0..k)
+        .map(|i| format!("section{i}.group.param_{i}"))
+        .collect();
+    let particles: Vec<Vec<f64>> = (0..n)
+        .map(|p| {
+            let u = (p as f64 * 0.618_034).fract();
+            let v = (p as f64 * 0.414_214).fract();
+            (0..k)
+                .map(|i| match i {
+                    0 => 2.0 + 4.0 * u,
+                    1 => 3.0 + 3.0 * u + v,
+                    _ => 2.0 + 0.5 * i as f64 + 2.0 * ((p * (i + 1)) as f64 * 0.3).sin().abs(),
+                })
+                .collect()
+        })
+        .collect();
+    let raw: Vec<f64> = (0..n).map(|p| 1.0 + (p % 5) as f64).collect();
+    let total: f64 = raw.iter().sum();
+    PairPlotData {
+        name: "pairs".to_string(),
+        title: format!("Posterior of {k} parameters (synthetic)"),
+        keys,
+        ranges: vec![(0.0, 10.0); k],
+        particles,
+        weights: raw.iter().map(|w| w / total).collect(),
+        truth: Some((0..k).map(|i| 3.0 + 0.25 * i as f64).collect()),
+    }
+}
+
+/// Number of SVG circles (scatter particles) in a chart.
+fn circles(svg: &str) -> usize {
+    svg.matches("<circle").count()
+}
+
+#[test]
+fn pair_plots_render_for_1_3_and_10_parameters() {
+    for (k, size) in [(1, (WIDTH, HEIGHT)), (3, (1200, 1200)), (10, (1600, 1600))] {
+        let d = pair_data(k, 200);
+        let chart = pair_plot(&d).unwrap();
+        assert_eq!(chart.name, "pairs");
+        check_coloured_sized(&chart, size);
+        for i in 0..k {
+            assert!(
+                drawn(&chart.svg, &format!("param_{i}")),
+                "k = {k}: label param_{i} missing"
+            );
+        }
+        // One dot per particle in each of the k (k - 1) / 2 lower panels.
+        assert_eq!(circles(&chart.svg), 200 * k * (k - 1) / 2, "k = {k}");
+        // The correlation of each upper pair is printed.
+        assert_eq!(
+            chart.svg.matches("r = ").count(),
+            k * (k - 1) / 2,
+            "k = {k}"
+        );
+    }
+}
+
+#[test]
+fn pair_plot_shows_full_keys_when_they_fit_and_correlation_sign() {
+    let chart = pair_plot(&pair_data(3, 100)).unwrap();
+    for i in 0..3 {
+        assert!(drawn(&chart.svg, &format!("section{i}.group.param_{i}")));
+    }
+    assert!(chart.svg.contains("known value"), "truth in the legend");
+    // Parameter 1 rises with parameter 0: a strong positive correlation.
+    let d = pair_data(2, 100);
+    let rows = super::pairs::tests_support::usable(&d);
+    let r = super::pairs::tests_support::weighted_correlation(&rows, 0, 1).unwrap();
+    assert!(r > 0.9, "r = {r}");
+    let chart = pair_plot(&d).unwrap();
+    assert!(chart
+        .svg
+        .contains(&format!("r = {}", style::thousands(r, 2))));
+    // Without a truth there is no legend for it.
+    let chart = pair_plot(&PairPlotData { truth: None, ..d }).unwrap();
+    assert!(!chart.svg.contains("known value"));
+}
+
+#[test]
+fn pair_plot_histogram_follows_the_weights() {
+    // Two particles, at 1 and 9 on 0..10: the heavier one gets the taller bar.
+    let d = PairPlotData {
+        name: "pairs".to_string(),
+        title: "t".to_string(),
+        keys: vec!["a.x".to_string()],
+        ranges: vec![(0.0, 10.0)],
+        particles: vec![vec![1.0], vec![9.0]],
+        weights: vec![0.75, 0.25],
+        truth: None,
+    };
+    let rows = super::pairs::tests_support::usable(&d);
+    let axis = super::pairs::tests_support::axis(&d, &rows, 0).unwrap();
+    let bins = super::pairs::tests_support::histogram(&rows, 0, &axis);
+    assert_eq!(bins.len(), super::pairs::BINS);
+    assert!((bins[1] - 0.75).abs() < 1e-12 && (bins[13] - 0.25).abs() < 1e-12);
+    assert!((bins.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    check_coloured(&pair_plot(&d).unwrap());
+}
+
+#[test]
+fn pair_plot_draws_at_most_the_heaviest_particles() {
+    let n = super::pairs::MAX_POINTS + 500;
+    let chart = pair_plot(&pair_data(2, n)).unwrap();
+    assert_eq!(circles(&chart.svg), super::pairs::MAX_POINTS);
+    assert!(chart.svg.contains("heaviest 2,000 particles"));
+    // Fewer per panel with many panels: 66 panels for 12 parameters.
+    let cap = super::pairs::points_per_panel(12);
+    assert!((500..2000).contains(&cap), "{cap}");
+    let chart = pair_plot(&pair_data(12, cap + 100)).unwrap();
+    assert_eq!(circles(&chart.svg), cap * 66);
+    assert!(chart.svg.len() < 8_000_000, "{} bytes", chart.svg.len());
+    // Fewer particles than the cap: all drawn, no note.
+    let chart = pair_plot(&pair_data(12, 300)).unwrap();
+    assert_eq!(circles(&chart.svg), 300 * 66);
+    assert!(!chart.svg.contains("heaviest"));
+}
+
+#[test]
+fn pair_plot_writes_large_ticks_compactly() {
+    let mut d = pair_data(2, 50);
+    d.ranges = vec![(0.0, 2_500_000.0), (500.0, 20_000.0)];
+    for row in &mut d.particles {
+        row[0] *= 250_000.0;
+        row[1] *= 2_000.0;
+    }
+    let chart = pair_plot(&d).unwrap();
+    assert!(drawn(&chart.svg, "1M"), "millions");
+    assert!(drawn(&chart.svg, "10k"), "thousands");
+    assert!(!chart.svg.contains("1,000,000"));
+}
+
+#[test]
+fn degenerate_pair_plots_render() {
+    let no_data = [
+        PairPlotData {
+            keys: vec![],
+            ranges: vec![],
+            truth: None,
+            ..pair_data(0, 10)
+        },
+        pair_data(3, 0),
+        PairPlotData {
+            weights: vec![0.0; 20],
+            ..pair_data(3, 20)
+        },
+        PairPlotData {
+            weights: vec![],
+            ..pair_data(3, 20)
+        },
+        PairPlotData {
+            particles: vec![vec![f64::NAN; 3]; 20],
+            ..pair_data(3, 20)
+        },
+        PairPlotData {
+            weights: vec![f64::NAN; 20],
+            ..pair_data(3, 20)
+        },
+    ];
+    for d in no_data {
+        let chart = pair_plot(&d).unwrap();
+        check_sized(&chart, super::pairs::canvas(d.keys.len()));
+        assert!(chart.svg.contains("No data"), "{:?}", d.keys);
+    }
+    // Odd but drawable: zero-width, reversed and NaN ranges (the particles' extent is used), a
+    // parameter without any finite value, short rows, a truth of the wrong length, values
+    // outside the prior range, all particles equal.
+    let mut d = pair_data(4, 30);
+    d.ranges = vec![
+        (5.0, 5.0),
+        (10.0, 0.0),
+        (f64::NAN, 1.0),
+        (f64::NAN, f64::NAN),
+    ];
+    for row in &mut d.particles {
+        row[3] = f64::NAN;
+    }
+    d.particles[3] = vec![1.0];
+    d.truth = Some(vec![1.0]);
+    let chart = pair_plot(&d).unwrap();
+    check_coloured_sized(&chart, (1200, 1200));
+    assert!(chart.svg.contains("No data"), "the empty parameter says so");
+    let mut d = pair_data(3, 30);
+    d.particles = vec![vec![4.0, 4.0, 4.0]; 30];
+    d.ranges = vec![(4.0, 4.0); 3];
+    d.truth = Some(vec![f64::NAN, f64::INFINITY, 50.0]);
+    check_coloured_sized(&pair_plot(&d).unwrap(), (1200, 1200));
+    let mut d = pair_data(2, 30);
+    d.ranges = vec![(100.0, 200.0); 2];
+    let chart = pair_plot(&d).unwrap();
+    check_sized(&chart, (1200, 1200));
+    assert!(chart.svg.contains("No data in range"));
+}
+
+#[test]
+#[ignore = "writes PNGs to /tmp for looking at"]
+fn pair_plot_pngs_for_inspection() {
+    for k in [1, 3, 6, 12] {
+        let chart = pair_plot(&pair_data(k, 400)).unwrap();
+        std::fs::write(format!("/tmp/pairs_{k}.png"), &chart.png).unwrap();
+        std::fs::write(format!("/tmp/pairs_{k}.svg"), &chart.svg).unwrap();
+    }
+    // Realistic keys and ranges of very different magnitudes.
+    let mut d = pair_data(8, 1500);
+    let ranges = [
+        (0.001, 0.05),
+        (500.0, 20000.0),
+        (0.0, 1.0),
+        (-3.0, 3.0),
+        (1.0, 120.0),
+        (0.2, 0.9),
+        (100000.0, 2500000.0),
+        (0.0, 10.0),
+    ];
+    d.keys = [
+        "poverty.line_growth",
+        "subsidy.amount_yuan",
+        "cadre.effort",
+        "shock.log_sd",
+        "project.months",
+        "village.share",
+        "county.fund_yuan",
+        "x",
+    ]
+    .map(String::from)
+    .to_vec();
+    for row in &mut d.particles {
+        for (v, r) in row.iter_mut().zip(ranges) {
+            *v = r.0 + (r.1 - r.0) * *v / 10.0;
+        }
+    }
+    d.ranges = ranges.to_vec();
+    d.truth = None;
+    let chart = pair_plot(&d).unwrap();
+    std::fs::write("/tmp/pairs_real.png", &chart.png).unwrap();
+    std::fs::write("/tmp/pairs_real.svg", &chart.svg).unwrap();
 }
