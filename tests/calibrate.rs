@@ -46,7 +46,12 @@ fn interrupted_and_resumed_equals_uninterrupted_at_any_thread_count() {
     calibrate(tmp.path(), &file, "one_thread", &["--threads", "1"]);
     assert_same(&tmp.path().join("whole"), &tmp.path().join("one_thread"));
     // Interrupted after one generation: no outputs yet, only the journal.
-    calibrate(tmp.path(), &file, "resumed", &["--stop-after-generations", "1"]);
+    calibrate(
+        tmp.path(),
+        &file,
+        "resumed",
+        &["--stop-after-generations", "1"],
+    );
     let resumed = tmp.path().join("resumed");
     assert!(resumed.join("generations/gen-000.csv").is_file());
     assert!(!resumed.join("generations/gen-001.csv").exists());
@@ -174,7 +179,11 @@ fn recovers_known_parameters_and_the_posterior_narrows() {
         ("identification.base_inclusion", 0.3),
         ("economy.migration_base", 0.06),
     ];
-    fs::write(tmp.path().join("targets.toml"), synthetic_targets(tmp.path(), &truth)).unwrap();
+    fs::write(
+        tmp.path().join("targets.toml"),
+        synthetic_targets(tmp.path(), &truth),
+    )
+    .unwrap();
     let calibration = "name = \"synthetic\"\nseed = 7\nreplicates = 2\ntargets = \"targets.toml\"\n\
         [set]\n\"population.villages\" = 8\n\"population.households_per_village\" = 80\n\"simulation.months\" = 84\n\
         [abc]\nparticles = 40\ngenerations = 5\n\
@@ -215,14 +224,42 @@ fn recovers_known_parameters_and_the_posterior_narrows() {
 #[test]
 fn bad_calibration_files_are_refused_per_class() {
     let cases = [
-        ("unknown_key.toml", ":4:1:", "`colour`: unknown key; allowed here: name,"),
-        ("wrong_type.toml", ":10:13:", "`abc.particles`: expected a whole number from 10 to 100000, found a string"),
-        ("out_of_range.toml", ":10:13:", "`abc.particles`: 5 is out of range"),
-        ("not_a_key.toml", ":13:24:", "`economy.return_rat` is not a scenario key"),
-        ("prior_refused.toml", ":14:35:", "the prior range reaches 1.5, which the scenario refuses"),
-        ("reversed_range.toml", ":13:25:", "low (0.012) must be below high (0.001)"),
+        (
+            "unknown_key.toml",
+            ":4:1:",
+            "`colour`: unknown key; allowed here: name,",
+        ),
+        (
+            "wrong_type.toml",
+            ":10:13:",
+            "`abc.particles`: expected a whole number from 10 to 100000, found a string",
+        ),
+        (
+            "out_of_range.toml",
+            ":10:13:",
+            "`abc.particles`: 5 is out of range",
+        ),
+        (
+            "not_a_key.toml",
+            ":13:24:",
+            "`economy.return_rat` is not a scenario key",
+        ),
+        (
+            "prior_refused.toml",
+            ":14:35:",
+            "the prior range reaches 1.5, which the scenario refuses",
+        ),
+        (
+            "reversed_range.toml",
+            ":13:25:",
+            "low (0.012) must be below high (0.001)",
+        ),
         ("no_parameters.toml", ":9:", "no parameters to fit"),
-        ("missing_targets.toml", ":1:11:", "`targets`: the targets file is refused"),
+        (
+            "missing_targets.toml",
+            ":1:11:",
+            "`targets`: the targets file is refused",
+        ),
     ];
     for (file, at, message) in cases {
         let tmp = tempfile::tempdir().unwrap();
@@ -233,7 +270,10 @@ fn bad_calibration_files_are_refused_per_class() {
         );
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{file}: {err}");
-        assert!(err.contains(&format!("{}{at}", path.display())), "{file}: {err}");
+        assert!(
+            err.contains(&format!("{}{at}", path.display())),
+            "{file}: {err}"
+        );
         assert!(err.contains(message), "{file}: {err}");
         assert!(!tmp.path().join("c").exists(), "{file}: nothing written");
     }
@@ -247,11 +287,20 @@ fn a_folder_with_the_users_files_is_never_used_and_the_posterior_feeds_compare()
     fs::write(tmp.path().join("mine/notes.txt"), "my notes").unwrap();
     let out = run_in(
         tmp.path(),
-        &["calibrate", file.to_str().unwrap(), "--out", "mine", "--force"],
+        &[
+            "calibrate",
+            file.to_str().unwrap(),
+            "--out",
+            "mine",
+            "--force",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("notes.txt"));
-    assert_eq!(fs::read_to_string(tmp.path().join("mine/notes.txt")).unwrap(), "my notes");
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("mine/notes.txt")).unwrap(),
+        "my notes"
+    );
     assert_eq!(fs::read_dir(tmp.path().join("mine")).unwrap().count(), 1);
 
     calibrate(tmp.path(), &file, "c", &[]);

@@ -95,7 +95,11 @@ impl Population {
 
     /// Effective sample size of the weights, 1 / sum w^2.
     pub fn effective_sample_size(&self) -> f64 {
-        1.0 / self.particles.iter().map(|p| p.weight * p.weight).sum::<f64>()
+        1.0 / self
+            .particles
+            .iter()
+            .map(|p| p.weight * p.weight)
+            .sum::<f64>()
     }
 
     /// Weighted quantile `q` of parameter `j` (the smallest value whose cumulative weight
@@ -187,7 +191,12 @@ pub fn propose(
     (0..n)
         .map(|k| {
             let index = u64::from(batch) * n + k;
-            let mut rng = stream(settings.seed, generation, index as u32, Purpose::Calibration);
+            let mut rng = stream(
+                settings.seed,
+                generation,
+                index as u32,
+                Purpose::Calibration,
+            );
             let values = match (previous, &sds) {
                 (Some(previous), Some(sds)) => {
                     let u: f64 = rng.random();
@@ -343,7 +352,10 @@ pub fn run_generation(
     let mut proposed = 0u64;
     for batch in 0..settings.max_batches() {
         let candidates = propose(settings, priors, previous, generation, batch);
-        let distances = evaluate(batch, &candidates.iter().map(|c| c.0.clone()).collect::<Vec<_>>())?;
+        let distances = evaluate(
+            batch,
+            &candidates.iter().map(|c| c.0.clone()).collect::<Vec<_>>(),
+        )?;
         for ((candidate, valid), distance) in candidates.into_iter().zip(distances) {
             proposed += 1;
             if valid && distance <= tolerance && accepted.len() < settings.particles {

@@ -116,7 +116,11 @@ fn prepare_folder(dir: &Path, calibration: &Calibration, force: bool) -> anyhow:
             let same = existing.as_deref().is_none_or(|text| {
                 serde_json::from_str::<serde_json::Value>(text)
                     .ok()
-                    .and_then(|v| v.get("identity_hash").and_then(|h| h.as_str()).map(String::from))
+                    .and_then(|v| {
+                        v.get("identity_hash")
+                            .and_then(|h| h.as_str())
+                            .map(String::from)
+                    })
                     .is_some_and(|h| h == hash)
             });
             if !same {
@@ -138,7 +142,10 @@ fn prepare_folder(dir: &Path, calibration: &Calibration, force: bool) -> anyhow:
         identity_hash: hash,
         calibration,
     };
-    write_atomic(&dir.join(IDENTITY_FILE), &crate::cmd::common::to_json(&identity)?)
+    write_atomic(
+        &dir.join(IDENTITY_FILE),
+        &crate::cmd::common::to_json(&identity)?,
+    )
 }
 
 fn is_temporary(name: &str) -> bool {
@@ -173,7 +180,10 @@ fn clear(dir: &Path) -> anyhow::Result<()> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     write_file_synced(&temporary, bytes)?;
     fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -181,7 +191,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn generation_path(dir: &Path, generation: u32) -> PathBuf {
-    dir.join("generations").join(format!("gen-{generation:03}.csv"))
+    dir.join("generations")
+        .join(format!("gen-{generation:03}.csv"))
 }
 
 /// A finished generation as journal text (numbers in Rust's shortest round-trip form, so
@@ -199,7 +210,11 @@ fn generation_csv(calibration: &Calibration, population: &Population) -> String 
     }
     out.push('\n');
     for particle in &population.particles {
-        let _ = write!(out, "{},{},{}", particle.candidate, particle.weight, particle.distance);
+        let _ = write!(
+            out,
+            "{},{},{}",
+            particle.candidate, particle.weight, particle.distance
+        );
         for (prior, &x) in calibration.priors.iter().zip(&particle.values) {
             let _ = write!(out, ",{}", value_text(prior, x));
         }
@@ -234,7 +249,10 @@ fn read_generation(calibration: &Calibration, dir: &Path, generation: u32) -> Op
             candidate: cells[0].parse().ok()?,
             weight: cells[1].parse().ok()?,
             distance: cells[2].parse().ok()?,
-            values: cells[3..].iter().map(|c| c.parse().ok()).collect::<Option<_>>()?,
+            values: cells[3..]
+                .iter()
+                .map(|c| c.parse().ok())
+                .collect::<Option<_>>()?,
         });
     }
     (particles.len() == calibration.settings.particles).then_some(Population {
@@ -259,7 +277,11 @@ fn journal(calibration: &Calibration, dir: &Path) -> (Vec<Population>, Option<St
 }
 
 /// The fit distance of one candidate (infinite when the scenario refuses its values).
-pub fn distance(calibration: &Calibration, fitting: &TargetSet, values: &[f64]) -> anyhow::Result<f64> {
+pub fn distance(
+    calibration: &Calibration,
+    fitting: &TargetSet,
+    values: &[f64],
+) -> anyhow::Result<f64> {
     let Ok(params) = calibration.params_for(values) else {
         return Ok(f64::INFINITY);
     };
@@ -443,7 +465,15 @@ pub fn calibrate(calibration: &Calibration, settings: &RunSettings) -> anyhow::R
         }
         return Ok(());
     }
-    write_outputs(calibration, &settings.dir, &generations, stopped.as_deref(), settings, &started_at, clock)
+    write_outputs(
+        calibration,
+        &settings.dir,
+        &generations,
+        stopped.as_deref(),
+        settings,
+        &started_at,
+        clock,
+    )
 }
 
 /// `povsim merge DIR` on a calibration folder: the outputs from the journal.
@@ -471,7 +501,15 @@ pub fn merge(dir: &Path, quiet: bool) -> anyhow::Result<()> {
         shard: None,
         stop_after: None,
     };
-    write_outputs(&calibration, dir, &generations, stopped.as_deref(), &settings, &now_rfc3339(), Instant::now())
+    write_outputs(
+        &calibration,
+        dir,
+        &generations,
+        stopped.as_deref(),
+        &settings,
+        &now_rfc3339(),
+        Instant::now(),
+    )
 }
 
 /// Rebuilds a calibration from its identity file (the resolved calibration, not the file).
@@ -512,7 +550,9 @@ fn calibration_from_json(value: &serde_json::Value) -> anyhow::Result<Calibratio
             particles: settings["particles"].as_u64().context("particles")? as usize,
             generations: settings["generations"].as_u64().context("generations")? as u32,
             quantile: settings["quantile"].as_f64().context("quantile")?,
-            min_acceptance: settings["min_acceptance"].as_f64().context("min_acceptance")?,
+            min_acceptance: settings["min_acceptance"]
+                .as_f64()
+                .context("min_acceptance")?,
             seed: settings["seed"].as_u64().context("seed")?,
         },
         priors,
@@ -606,14 +646,23 @@ fn write_outputs(
             table_text,
             "{},{},{},{},{},{}",
             g.generation,
-            if g.tolerance.is_finite() { g.tolerance.to_string() } else { String::new() },
+            if g.tolerance.is_finite() {
+                g.tolerance.to_string()
+            } else {
+                String::new()
+            },
             g.proposed,
             g.particles.len(),
             g.acceptance_rate(),
             g.effective_sample_size()
         );
         for j in 0..keys.len() {
-            let _ = write!(table_text, ",{},{}", g.quantile(j, 0.05), g.quantile(j, 0.95));
+            let _ = write!(
+                table_text,
+                ",{},{}",
+                g.quantile(j, 0.05),
+                g.quantile(j, 0.95)
+            );
         }
         table_text.push('\n');
     }
@@ -639,21 +688,21 @@ fn write_outputs(
 
     // Charts: the pair plot and the fit per series.
     let label = format!("posterior median of {}", calibration.name);
-    let charts = crate::cmd::validate::validation_charts(&targets, &rows, &label)?;
-    // PAIRS:     charts.push(crate::plot::pair_plot(&crate::plot::PairPlotData {
-    // PAIRS:         name: "pairs".into(),
-    // PAIRS:         title: format!(
-    // PAIRS:             "Posterior of {} (generation {}, {} particles)",
-    // PAIRS:             calibration.name,
-    // PAIRS:             last.generation,
-    // PAIRS:             last.particles.len()
-    // PAIRS:         ),
-    // PAIRS:         keys: keys.iter().map(|k| k.to_string()).collect(),
-    // PAIRS:         ranges: calibration.priors.iter().map(|p| (p.low, p.high)).collect(),
-    // PAIRS:         particles: last.particles.iter().map(|p| p.values.clone()).collect(),
-    // PAIRS:         weights: last.particles.iter().map(|p| p.weight).collect(),
-    // PAIRS:         truth: None,
-    // PAIRS:     })?);
+    let mut charts = crate::cmd::validate::validation_charts(&targets, &rows, &label)?;
+    charts.push(crate::plot::pair_plot(&crate::plot::PairPlotData {
+        name: "pairs".into(),
+        title: format!(
+            "Posterior of {} (generation {}, {} particles)",
+            calibration.name,
+            last.generation,
+            last.particles.len()
+        ),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        ranges: calibration.priors.iter().map(|p| (p.low, p.high)).collect(),
+        particles: last.particles.iter().map(|p| p.values.clone()).collect(),
+        weights: last.particles.iter().map(|p| p.weight).collect(),
+        truth: None,
+    })?);
     for chart in &charts {
         put(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
         put(&format!("charts/{}.png", chart.name), &chart.png)?;
@@ -674,7 +723,10 @@ fn write_outputs(
         seconds: clock.elapsed().as_secs_f64(),
         files: files.clone(),
     };
-    write_atomic(&dir.join("manifest.json"), &crate::cmd::common::to_json(&manifest)?)?;
+    write_atomic(
+        &dir.join("manifest.json"),
+        &crate::cmd::common::to_json(&manifest)?,
+    )?;
 
     if !settings.quiet {
         let mut out = std::io::stdout().lock();

@@ -244,14 +244,21 @@ pub fn resolve_text(
 
     // The base scenario with [set], seed and replicates.
     let (base_source, base_label) = match &base {
-        None => (Source::new(BASELINE_LABEL, BASELINE_TEXT), BASELINE_LABEL.to_string()),
-        Some((b, _)) if b == "baseline" => {
-            (Source::new(BASELINE_LABEL, BASELINE_TEXT), BASELINE_LABEL.to_string())
-        }
+        None => (
+            Source::new(BASELINE_LABEL, BASELINE_TEXT),
+            BASELINE_LABEL.to_string(),
+        ),
+        Some((b, _)) if b == "baseline" => (
+            Source::new(BASELINE_LABEL, BASELINE_TEXT),
+            BASELINE_LABEL.to_string(),
+        ),
         Some((b, span)) => {
             let path = dir.join(b);
             match std::fs::read_to_string(&path) {
-                Ok(t) => (Source::new(path.display().to_string(), t), path.display().to_string()),
+                Ok(t) => (
+                    Source::new(path.display().to_string(), t),
+                    path.display().to_string(),
+                ),
                 Err(e) => {
                     reader.push(
                         span,
@@ -271,7 +278,11 @@ pub fn resolve_text(
         Some((t, span)) => match TargetSet::load(&dir.join(t)) {
             Ok(set) => Some(set),
             Err(e) => {
-                reader.push(span, "targets", format!("the targets file is refused:\n{e}"));
+                reader.push(
+                    span,
+                    "targets",
+                    format!("the targets file is refused:\n{e}"),
+                );
                 None
             }
         },
@@ -279,7 +290,11 @@ pub fn resolve_text(
     if let Some(set) = &target_set {
         if set.fitting().is_empty() {
             let span = targets.as_ref().map_or(0..0, |t| t.1.clone());
-            reader.push(&span, "targets", "the targets file has no fitting targets (use = \"fit\")");
+            reader.push(
+                &span,
+                "targets",
+                "the targets file has no fitting targets (use = \"fit\")",
+            );
         }
     }
     let mut overrides: Vec<String> = set.iter().map(|(k, v, _)| format!("{k}={v}")).collect();
@@ -355,11 +370,18 @@ pub fn resolve_text(
             for end in [*low, *high] {
                 let o = format!("{key}={}", value_text(&prior, end));
                 if let Err(e) = scenario::load::<Params>(&source, &[o]) {
-                    let why: Vec<String> = e.problems().iter().map(|p| p.message().to_string()).collect();
+                    let why: Vec<String> = e
+                        .problems()
+                        .iter()
+                        .map(|p| p.message().to_string())
+                        .collect();
                     reader.push(
                         span,
                         &path,
-                        format!("the prior range reaches {end}, which the scenario refuses: {}", why.join("; ")),
+                        format!(
+                            "the prior range reaches {end}, which the scenario refuses: {}",
+                            why.join("; ")
+                        ),
                     );
                 }
             }
@@ -369,7 +391,11 @@ pub fn resolve_text(
     if let (Some(set), Some(params)) = (&target_set, &base_params) {
         let (first, last) = crate::cmd::validate::covered_years(params);
         if let Err(why) = set.check_covers(first, last) {
-            reader.push(&targets.as_ref().map_or(0..0, |t| t.1.clone()), "targets", why);
+            reader.push(
+                &targets.as_ref().map_or(0..0, |t| t.1.clone()),
+                "targets",
+                why,
+            );
         }
     }
     reader.finish(KIND, label)?;
@@ -398,7 +424,11 @@ fn fraction(reader: &mut Reader<'_>, key: &str, value: &toml::Spanned<DeValue<'_
     if x > 0.0 && x < 1.0 {
         Some(x)
     } else {
-        reader.push(&value.span(), key, format!("{x} is out of range; allowed: above 0 and below 1"));
+        reader.push(
+            &value.span(),
+            key,
+            format!("{x} is out of range; allowed: above 0 and below 1"),
+        );
         None
     }
 }

@@ -34,7 +34,12 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub slurm: Option<u32>,
     /// With --slurm: an extra #SBATCH option, e.g. --sbatch=--partition=short (repeatable).
-    #[arg(long, value_name = "OPTION", requires = "slurm", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "OPTION",
+        requires = "slurm",
+        allow_hyphen_values = true
+    )]
     pub sbatch: Vec<String>,
     /// Stop after N generations are journalled (a deliberate interruption; rerun to resume).
     #[arg(long, value_name = "N", hide = true)]
@@ -50,10 +55,9 @@ pub struct CalibrateArgs {
 /// Run the command.
 pub fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     let calibration = resolve(&args.calibration).map_err(UserError::from)?;
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("calibrate-{}", calibration.name)));
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("outputs").join(format!("calibrate-{}", calibration.name))
+    });
     let shard = match &args.shard {
         Some(text) => Some(Shard::parse(text)?),
         None => Shard::from_slurm_env()?,
@@ -93,9 +97,15 @@ fn write_sbatch(
     let exe = std::env::current_exe().context("cannot find the povsim executable")?;
     let q_exe = quote(&script_path(&exe, "the povsim executable")?)?;
     let q_dir = quote(&script_path(&dir_abs, "--out")?)?;
-    let q_file = quote(&script_path(&absolute(&args.calibration)?, "the calibration file")?)?;
+    let q_file = quote(&script_path(
+        &absolute(&args.calibration)?,
+        "the calibration file",
+    )?)?;
     let log = script_path(&dir_abs.join("slurm/%x-%A_%a.out"), "--out")?;
-    if log.chars().any(|c| !crate::sweep::slurm::is_sbatch_word_char(c)) {
+    if log
+        .chars()
+        .any(|c| !crate::sweep::slurm::is_sbatch_word_char(c))
+    {
         return Err(UserError::Usage(format!(
             "--out {}: with --slurm the folder's path goes into an #SBATCH line and must not hold whitespace, quotes, backslashes or #",
             dir.display()
@@ -116,7 +126,10 @@ fn write_sbatch(
         calibration.identity_hash(),
         dir_abs.display()
     );
-    script.push_str(&format!("#SBATCH --job-name=povsim-calibrate-{}\n", calibration.name));
+    script.push_str(&format!(
+        "#SBATCH --job-name=povsim-calibrate-{}\n",
+        calibration.name
+    ));
     script.push_str(&format!("#SBATCH --array=0-{}\n", shards - 1));
     script.push_str("#SBATCH --cpus-per-task=2\n");
     script.push_str(&format!("#SBATCH --output={log}\n"));
@@ -136,7 +149,11 @@ fn write_sbatch(
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
     }
     if !args.work.quiet {
-        println!("Wrote {} ({shards} array tasks).\nSubmit: sbatch {}", path.display(), path.display());
+        println!(
+            "Wrote {} ({shards} array tasks).\nSubmit: sbatch {}",
+            path.display(),
+            path.display()
+        );
     }
     Ok(())
 }

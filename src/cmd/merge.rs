@@ -20,7 +20,11 @@ pub struct MergeArgs {
 
 /// Run the command.
 pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
-    if args.dir.join(crate::calib::command::IDENTITY_FILE).is_file() {
+    if args
+        .dir
+        .join(crate::calib::command::IDENTITY_FILE)
+        .is_file()
+    {
         return crate::calib::command::merge(&args.dir, args.quiet);
     }
     crate::sweep::merge_command(args)
