@@ -61,6 +61,10 @@ pub enum Purpose {
     /// The key of each household's persistent income-reporting error (hashed, not drawn:
     /// [`crate::model::income_assessment`]).
     Reporting = 61,
+    /// The scramble seed of a Sobol sweep's Saltelli design (village and replicate unused).
+    SobolDesign = 54,
+    /// Bootstrap resamples of sensitivity indices (Sobol rows, Morris trajectories).
+    SensitivityBootstrap = 55,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

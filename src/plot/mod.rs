@@ -2,7 +2,8 @@
 //! (no I/O here).
 //!
 //! Run and comparison charts see only [`crate::chartdata`]; sweep and sensitivity charts see the
-//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`] and [`ScatterData`]. Every chart is drawn by one function generic over
+//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`], [`SobolData`] and
+//! [`ScatterData`]. Every chart is drawn by one function generic over
 //! the plotters backend, once on an SVG string and once on an RGB buffer encoded as PNG. Colours
 //! are the Okabe-Ito palette: fixed per series kind in run charts, per scenario (scenario k has
 //! colour k, see [`scenario_colour_hex`]) in comparison charts. Text uses DejaVu Sans, embedded
@@ -28,7 +29,8 @@ use plotters::style::{register_font, FontStyle, WHITE};
 use crate::chartdata::{CompareChartData, RunChartData};
 use draw::Area;
 pub use sweep::{
-    MorrisData, MorrisEntry, ScatterData, SweepBand, SweepHeatmapData, SweepLineData, SweepValues,
+    MorrisData, MorrisEntry, ScatterData, SobolData, SobolEntry, SweepBand, SweepHeatmapData,
+    SweepLineData, SweepValues,
 };
 
 /// One chart, rendered as both SVG text and PNG bytes.
@@ -94,6 +96,13 @@ pub fn morris_chart(data: &MorrisData) -> Result<Chart> {
     render(Figure::Morris(data))
 }
 
+/// Sobol' indices on one indicator: per parameter a bar of the first-order index S1 and one of
+/// the total index ST, each with its 95% bootstrap interval. Shows which parameters drive the
+/// variance alone and which through interactions.
+pub fn sobol_chart(data: &SobolData) -> Result<Chart> {
+    render(Figure::Sobol(data))
+}
+
 /// A Latin hypercube sample: the indicator against each sampled parameter, one scatter panel per
 /// parameter (the first 9) on a common vertical scale. Shows the shape of each parameter's effect
 /// with the others varying.
@@ -133,6 +142,7 @@ enum Figure<'a> {
     SweepLine(&'a SweepLineData),
     SweepHeatmap(&'a SweepHeatmapData),
     Morris(&'a MorrisData),
+    Sobol(&'a SobolData),
     SweepScatter(&'a ScatterData),
 }
 
@@ -149,6 +159,7 @@ impl<'a> Figure<'a> {
             Figure::SweepLine(d) => &d.name,
             Figure::SweepHeatmap(d) => &d.name,
             Figure::Morris(d) => &d.name,
+            Figure::Sobol(d) => &d.name,
             Figure::SweepScatter(d) => &d.name,
         }
     }
@@ -165,6 +176,7 @@ impl<'a> Figure<'a> {
             Figure::SweepLine(d) => sweep::line_title(d),
             Figure::SweepHeatmap(d) => sweep::heatmap_title(d),
             Figure::Morris(d) => sweep::morris_title(d),
+            Figure::Sobol(d) => sweep::sobol_title(d),
             Figure::SweepScatter(d) => sweep::scatter_title(d),
         }
     }
@@ -186,6 +198,7 @@ impl<'a> Figure<'a> {
             Figure::SweepLine(d) => sweep::line(&body, d),
             Figure::SweepHeatmap(d) => sweep::heatmap(&body, d),
             Figure::Morris(d) => sweep::morris(&body, d),
+            Figure::Sobol(d) => sweep::sobol(&body, d),
             Figure::SweepScatter(d) => sweep::scatter(&body, d),
         }
     }
