@@ -807,3 +807,77 @@ fn sweep_helpers() {
     assert_eq!(viridis(f64::NAN), viridis(0.5));
     assert_eq!(viridis(-3.0), viridis(0.0));
 }
+
+fn sobol_entry(parameter: &str, first: f64, total: f64) -> SobolEntry {
+    SobolEntry {
+        parameter: parameter.to_string(),
+        first,
+        first_ci: Some((first - 0.05, first + 0.05)),
+        total,
+        total_ci: Some((total - 0.04, total + 0.06)),
+    }
+}
+
+fn sobol_data() -> SobolData {
+    SobolData {
+        name: "sobol_sustained_exits".to_string(),
+        indicator: "Sustained exits (households)".to_string(),
+        entries: vec![
+            sobol_entry("household.shock_rate", 0.1, 0.2),
+            sobol_entry("cadres.admin_burden", 0.5, 0.62),
+            sobol_entry("cadres.training_learning_boost", 0.0, 0.0),
+            sobol_entry("funding.county_allocation", 0.2, 0.31),
+        ],
+        rows: 512,
+        resamples: 1000,
+    }
+}
+
+#[test]
+fn sobol_bars_are_sorted_by_total_index_with_intervals_and_legend() {
+    let chart = sobol_chart(&sobol_data()).unwrap();
+    check_coloured(&chart);
+    assert!(chart.title.contains("Sustained exits") && chart.title.contains("Sobol"));
+    let order = [
+        "cadres.admin_burden",
+        "funding.county_allocation",
+        "household.shock_rate",
+        "cadres.training_learning_boost",
+    ];
+    let positions: Vec<usize> = order.iter().map(|l| text_position(&chart.svg, l)).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "labels top to bottom by ST: {positions:?}"
+    );
+    for legend in ["S1: first order", "ST: total", "95% bootstrap interval"] {
+        assert!(chart.svg.contains(legend), "{legend}");
+    }
+    assert!(chart.svg.contains("N = 512 base samples"));
+}
+
+#[test]
+fn degenerate_sobol_renders() {
+    for entries in [vec![], vec![sobol_entry("a.b", f64::NAN, 0.3)]] {
+        let chart = sobol_chart(&SobolData {
+            entries,
+            ..sobol_data()
+        })
+        .unwrap();
+        check(&chart);
+        assert!(chart.svg.contains("No data"));
+    }
+    let odd = SobolData {
+        entries: vec![
+            SobolEntry {
+                first_ci: None,
+                total_ci: Some((f64::NAN, f64::INFINITY)),
+                ..sobol_entry("a.no_interval", -0.2, 1.4)
+            },
+            sobol_entry("a.zero", 0.0, 0.0),
+        ],
+        ..sobol_data()
+    };
+    let chart = sobol_chart(&odd).unwrap();
+    check(&chart);
+    assert!(drawn(&chart.svg, "a.no_interval") || drawn(&chart.svg, "no_interval"));
+}
