@@ -331,3 +331,24 @@ fn morris_sensitivity_gains_bootstrap_intervals_of_mu_star() {
     // The Morris sweep warns about the inert key too.
     assert!(stderr(&out).contains(INERT), "{}", stderr(&out));
 }
+
+#[test]
+fn force_replacing_a_sobol_sweep_removes_its_charts() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let first = sweep(tmp.path(), "sobol_small.toml", &["--out", "f", "--quiet"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let charts = tmp.path().join("f/charts");
+    assert!(charts.join("sobol_poverty_household_years.svg").exists());
+    let other = sweep(
+        tmp.path(),
+        "lhs_small.toml",
+        &["--out", "f", "--quiet", "--force"],
+    );
+    assert!(other.status.success(), "{}", stderr(&other));
+    let left: Vec<String> = fs::read_dir(&charts)
+        .expect("charts")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("sobol_"))
+        .collect();
+    assert!(left.is_empty(), "stale Sobol charts: {left:?}");
+}
