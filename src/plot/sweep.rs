@@ -113,6 +113,8 @@ pub struct MorrisEntry {
     pub mu: f64,
     /// Standard deviation of the elementary effects: non-linearity and interactions.
     pub sigma: f64,
+    /// 95% bootstrap interval of mu* (low, high), when known: drawn as a whisker on its bar.
+    pub mu_star_ci: Option<(f64, f64)>,
 }
 
 /// Sobol' indices of the parameters on one indicator; drawn by [`super::sobol_chart`].
@@ -1124,6 +1126,12 @@ where
         Swatch::Dashed(st::MUTED),
         "σ = μ* (above: non-linear or interacting)",
     ));
+    if entries.iter().any(|e| whisker(e).is_some()) {
+        items.push(Item::new(
+            Swatch::ErrorBar(st::TEXT),
+            "95% bootstrap interval of μ*",
+        ));
+    }
     let area = draw::legend(&area, &items, MARGIN_LEFT as i32 + 10)?;
     let (w, _) = area.dim_in_pixel();
     let (left, right) = area.split_horizontally(w * 11 / 20);
@@ -1141,7 +1149,12 @@ where
     mu_sigma(&right, &entries, &names, &x_desc, &y_desc)
 }
 
-/// Horizontal bars of mu*, largest on top, with their values.
+/// The usable interval of an entry's mu*.
+fn whisker(e: &MorrisEntry) -> Option<(f64, f64)> {
+    e.mu_star_ci.filter(|(l, h)| ok(*l) && ok(*h) && l <= h)
+}
+
+/// Horizontal bars of mu*, largest on top, with their intervals and values.
 fn tornado<DB: Backend>(
     area: &Area<DB>,
     entries: &[&MorrisEntry],
@@ -1167,7 +1180,11 @@ where
     for name in &names[..n] {
         widest = widest.max(text::width(&area, name, &style)?);
     }
-    let (lo, hi) = extent(entries[..n].iter().map(|e| e.mu_star)).unwrap_or((0.0, 1.0));
+    let (lo, hi) = extent(entries[..n].iter().flat_map(|e| {
+        let (l, h) = whisker(e).unwrap_or((e.mu_star, e.mu_star));
+        [e.mu_star, l, h]
+    }))
+    .unwrap_or((0.0, 1.0));
     let x = Axis::values(
         lo,
         hi,
@@ -1194,6 +1211,17 @@ where
             sign_colour(e.mu).filled(),
         )
     }))?;
+    for (k, e) in entries[..n].iter().enumerate() {
+        if let Some((low, high)) = whisker(e) {
+            let s = st::TEXT.stroke_width(2);
+            let y = row(k);
+            chart.draw_series([
+                PathElement::new(vec![(low, y), (high, y)], s),
+                PathElement::new(vec![(low, y - 0.15), (low, y + 0.15)], s),
+                PathElement::new(vec![(high, y - 0.15), (high, y + 0.15)], s),
+            ])?;
+        }
+    }
     if x.lo < 0.0 {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, y.lo), (0.0, y.hi)],
@@ -1217,30 +1245,45 @@ where
             false,
         )?;
     }
-    // Values at the bar ends (inside the bar when there is no room outside).
+    // Values past the bar ends and their whiskers (inside the bar when there is no room).
     let decimals = value_decimals(&entries[..n].iter().map(|e| e.mu_star).collect::<Vec<_>>());
     let value_style = st::font((size - 2.0).max(10.0));
     for (k, e) in entries[..n].iter().enumerate() {
         let s = st::thousands(e.mu_star, decimals);
         let (px, py) = local(&area, &chart, (e.mu_star, row(k)));
+        let reach = whisker(e).map_or(e.mu_star, |(_, h)| h.max(e.mu_star));
+        let (outside, _) = local(&area, &chart, (reach, row(k)));
         let tw = text::width(&area, &s, &value_style)? as i32;
-        if px + 6 + tw <= right {
+        if outside + 6 + tw <= right {
             text::put(
                 &area,
                 &s,
                 &value_style,
-                (px + 6, py),
+                (outside + 6, py),
                 (HPos::Left, VPos::Center),
                 false,
             )?;
         } else {
             let ink = text_on(sign_colour(e.mu));
             let inside = value_style.color(&ink);
+            // Inside the bar, left of the whisker when it fits there.
+            let (zero, _) = local(&area, &chart, (0.0, row(k)));
+            let end = match whisker(e) {
+                Some((low, _)) => {
+                    let (lx, _) = local(&area, &chart, (low, row(k)));
+                    if lx - 6 - tw > zero {
+                        lx.min(px)
+                    } else {
+                        px
+                    }
+                }
+                None => px,
+            };
             text::put(
                 &area,
                 &s,
                 &inside,
-                (px - 6, py),
+                (end - 6, py),
                 (HPos::Right, VPos::Center),
                 false,
             )?;

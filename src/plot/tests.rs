@@ -367,6 +367,7 @@ fn heatmap_data() -> SweepHeatmapData {
 
 fn morris_entry(parameter: &str, mu_star: f64, mu: f64, sigma: f64) -> MorrisEntry {
     MorrisEntry {
+        mu_star_ci: Some((mu_star * 0.8, mu_star * 1.15)),
         parameter: parameter.to_string(),
         mu_star,
         mu,
@@ -667,9 +668,21 @@ fn morris_tornado_is_sorted_by_mu_star() {
     for l in order {
         assert_eq!(chart.svg.matches(&as_text(l)).count(), 2, "{l}");
     }
-    for legend in ["raises Sustained exits", "lowers Sustained exits", "σ = μ*"] {
+    for legend in [
+        "raises Sustained exits",
+        "lowers Sustained exits",
+        "σ = μ*",
+        "95% bootstrap interval of μ*",
+    ] {
         assert!(chart.svg.contains(legend), "{legend}");
     }
+    // Without intervals, no whisker legend.
+    let mut bare = morris_data();
+    for e in &mut bare.entries {
+        e.mu_star_ci = None;
+    }
+    let bare = morris_chart(&bare).unwrap();
+    assert!(!bare.svg.contains("bootstrap interval"));
     assert!(chart.svg.contains("μ*: mean absolute effect (households)"));
     assert!(chart.svg.contains("σ: spread of the effects (households)"));
 }

@@ -76,6 +76,7 @@ pub fn charts(
                         mu_star: e.mu_star,
                         mu: e.mu,
                         sigma: e.sigma,
+                        mu_star_ci: e.mu_star_ci.map(|c| (c.low, c.high)),
                     })
                     .collect(),
                 trajectories: plan
