@@ -50,10 +50,10 @@ pub enum Command {
     /// registration, exit, relapse, monitoring), month by month, replayed from the scenario's
     /// seed. Writes nothing.
     Trace(TraceArgs),
-    /// Run a parameter sweep from a sweep file: a grid of values, a Latin hypercube or Morris
-    /// trajectories over ranges, every point x replicate with common random numbers; writes
-    /// sweep.csv, points.csv (mean and 5-95% band per point), sensitivity.csv (Morris) and
-    /// charts. Rerunning an interrupted sweep resumes it. --shard and --slurm spread it over a
+    /// Run a parameter sweep from a sweep file: a grid of values, a Latin hypercube, Morris
+    /// trajectories or a Saltelli design (Sobol' indices) over ranges, every point x replicate
+    /// with common random numbers; writes sweep.csv, points.csv (mean and 5-95% band per
+    /// point), sensitivity.csv (Morris or Sobol, with bootstrap intervals) and charts. Rerunning an interrupted sweep resumes it. --shard and --slurm spread it over a
     /// cluster.
     Sweep(SweepArgs),
     /// Merge the finished shards of a sweep (`sweep --shard` or `--slurm`) into sweep.csv,

@@ -68,6 +68,10 @@ pub enum Purpose {
     /// ABC-SMC proposals of `calibrate`: the "replicate" coordinate is the generation, the
     /// "village" coordinate the candidate's index within it.
     Calibration = 53,
+    /// The scramble seed of a Sobol sweep's Saltelli design (village and replicate unused).
+    SobolDesign = 54,
+    /// Bootstrap resamples of sensitivity indices (Sobol rows, Morris trajectories).
+    SensitivityBootstrap = 55,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -186,7 +186,7 @@ fn recovers_known_parameters_and_the_posterior_narrows() {
     .unwrap();
     let calibration = "name = \"synthetic\"\nseed = 7\nreplicates = 2\ntargets = \"targets.toml\"\n\
         [set]\n\"population.villages\" = 8\n\"population.households_per_village\" = 80\n\"simulation.months\" = 84\n\
-        [abc]\nparticles = 40\ngenerations = 5\n\
+        [abc]\nparticles = 40\ngenerations = 7\n\
         [parameters]\n\"identification.base_inclusion\" = [0.05, 0.6]\n\"economy.migration_base\" = [0.01, 0.12]\n";
     fs::write(tmp.path().join("synthetic.toml"), calibration).unwrap();
     calibrate(tmp.path(), &tmp.path().join("synthetic.toml"), "fit", &[]);

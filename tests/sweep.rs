@@ -380,7 +380,7 @@ fn bad_sweep_files_are_refused_with_every_problem_and_nothing_written() {
         "bad_everything.toml:9:31: `cadres.admin_burden` = 1.5 is out of range: allowed a number in [0, 1]",
         "bad_everything.toml:10:34: `cadres.assignment` = \"best\" is not allowed",
         "either [grid] or [sample], not both",
-        "`sample.method` = \"sobol\" is not allowed: expected one of \"lhs\", \"morris\"",
+        "`sample.method` = \"anova\" is not allowed: expected one of \"lhs\", \"morris\", \"sobol\"",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
     }

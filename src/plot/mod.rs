@@ -2,7 +2,9 @@
 //! (no I/O here).
 //!
 //! Run and comparison charts see only [`crate::chartdata`]; sweep and sensitivity charts see the
-//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`] and [`ScatterData`], the posterior pair plot [`PairPlotData`]. Every chart is drawn by one function generic over
+//! plain structs of [`SweepLineData`], [`SweepHeatmapData`], [`MorrisData`], [`SobolData`] and
+//! [`ScatterData`]; validation charts [`ValidationChartData`]; the posterior pair plot
+//! [`PairPlotData`]. Every chart is drawn by one function generic over
 //! the plotters backend, once on an SVG string and once on an RGB buffer encoded as PNG. Colours
 //! are the Okabe-Ito palette: fixed per series kind in run charts, per scenario (scenario k has
 //! colour k, see [`scenario_colour_hex`]) in comparison charts. Text uses DejaVu Sans, embedded
@@ -31,7 +33,8 @@ use crate::chartdata::{CompareChartData, RunChartData};
 use draw::Area;
 pub use pairs::PairPlotData;
 pub use sweep::{
-    MorrisData, MorrisEntry, ScatterData, SweepBand, SweepHeatmapData, SweepLineData, SweepValues,
+    MorrisData, MorrisEntry, ScatterData, SobolData, SobolEntry, SweepBand, SweepHeatmapData,
+    SweepLineData, SweepValues,
 };
 pub use validation::{ValidationChartData, ValidationPoint};
 
@@ -98,6 +101,13 @@ pub fn morris_chart(data: &MorrisData) -> Result<Chart> {
     render(Figure::Morris(data))
 }
 
+/// Sobol' indices on one indicator: per parameter a bar of the first-order index S1 and one of
+/// the total index ST, each with its 95% bootstrap interval. Shows which parameters drive the
+/// variance alone and which through interactions.
+pub fn sobol_chart(data: &SobolData) -> Result<Chart> {
+    render(Figure::Sobol(data))
+}
+
 /// A Latin hypercube sample: the indicator against each sampled parameter, one scatter panel per
 /// parameter (the first 9) on a common vertical scale. Shows the shape of each parameter's effect
 /// with the others varying.
@@ -153,6 +163,7 @@ enum Figure<'a> {
     SweepLine(&'a SweepLineData),
     SweepHeatmap(&'a SweepHeatmapData),
     Morris(&'a MorrisData),
+    Sobol(&'a SobolData),
     SweepScatter(&'a ScatterData),
     Validation(&'a ValidationChartData),
     Pairs(&'a PairPlotData),
@@ -171,6 +182,7 @@ impl<'a> Figure<'a> {
             Figure::SweepLine(d) => &d.name,
             Figure::SweepHeatmap(d) => &d.name,
             Figure::Morris(d) => &d.name,
+            Figure::Sobol(d) => &d.name,
             Figure::SweepScatter(d) => &d.name,
             Figure::Validation(d) => &d.name,
             Figure::Pairs(d) => &d.name,
@@ -189,6 +201,7 @@ impl<'a> Figure<'a> {
             Figure::SweepLine(d) => sweep::line_title(d),
             Figure::SweepHeatmap(d) => sweep::heatmap_title(d),
             Figure::Morris(d) => sweep::morris_title(d),
+            Figure::Sobol(d) => sweep::sobol_title(d),
             Figure::SweepScatter(d) => sweep::scatter_title(d),
             Figure::Validation(d) => validation::title(d),
             Figure::Pairs(d) => pairs::title(d),
@@ -220,6 +233,7 @@ impl<'a> Figure<'a> {
             Figure::SweepLine(d) => sweep::line(&body, d),
             Figure::SweepHeatmap(d) => sweep::heatmap(&body, d),
             Figure::Morris(d) => sweep::morris(&body, d),
+            Figure::Sobol(d) => sweep::sobol(&body, d),
             Figure::SweepScatter(d) => sweep::scatter(&body, d),
             Figure::Validation(d) => validation::paint(&body, d),
             Figure::Pairs(d) => pairs::paint(&body, d),

@@ -1,7 +1,8 @@
 //! The charts of parameter sweeps and sensitivity analyses: an indicator over one swept key
 //! (mean line and 5-95% band, or points with 5-95% error bars for categorical keys), over two
 //! swept keys (a heatmap of cell means), Morris elementary effects (a tornado of mu* beside the
-//! mu*-sigma plane), and a Latin hypercube sample (one scatter panel per sampled parameter).
+//! mu*-sigma plane), Sobol' indices (bars of S1 and ST with their intervals), and a Latin
+//! hypercube sample (one scatter panel per sampled parameter).
 //!
 //! The data types are plain structs filled by whoever summarises the sweep; the charts never
 //! panic on odd data: NaN, infinities, missing values and empty inputs become "NA" marks or a
@@ -112,6 +113,38 @@ pub struct MorrisEntry {
     pub mu: f64,
     /// Standard deviation of the elementary effects: non-linearity and interactions.
     pub sigma: f64,
+    /// 95% bootstrap interval of mu* (low, high), when known: drawn as a whisker on its bar.
+    pub mu_star_ci: Option<(f64, f64)>,
+}
+
+/// Sobol' indices of the parameters on one indicator; drawn by [`super::sobol_chart`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolData {
+    /// File stem of the chart.
+    pub name: String,
+    /// The indicator, a human label with its unit in final parentheses (see [`SweepLineData`]).
+    pub indicator: String,
+    /// One entry per parameter, in any order (the chart sorts them by ST).
+    pub entries: Vec<SobolEntry>,
+    /// Base rows N the indices come from.
+    pub rows: usize,
+    /// Bootstrap resamples behind the intervals.
+    pub resamples: usize,
+}
+
+/// Sobol' indices of one parameter (shares of the indicator's variance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolEntry {
+    /// The parameter's dotted key.
+    pub parameter: String,
+    /// First-order index S1.
+    pub first: f64,
+    /// 95% interval of S1 (low, high), when known.
+    pub first_ci: Option<(f64, f64)>,
+    /// Total index ST.
+    pub total: f64,
+    /// 95% interval of ST (low, high), when known.
+    pub total_ci: Option<(f64, f64)>,
 }
 
 /// A Latin hypercube sample: the indicator against each sampled parameter; drawn by
@@ -865,6 +898,146 @@ where
 }
 
 // ---------------------------------------------------------------------------------------------
+// Sobol' indices
+
+/// Colour of the first-order bars.
+const FIRST: RGBColor = st::SKY;
+/// Colour of the total bars.
+const TOTAL: RGBColor = st::BLUE;
+
+/// Title of the Sobol chart.
+pub fn sobol_title(d: &SobolData) -> String {
+    let (label, _) = split_unit(&d.indicator);
+    format!(
+        "Sensitivity of {label} to {} (Sobol' indices)",
+        parameters(d.entries.len())
+    )
+}
+
+/// Per parameter (largest ST on top) a bar of the first-order index S1 above a bar of the
+/// total index ST, each with its 95% bootstrap interval as a whisker, on a common axis of
+/// shares of the variance.
+pub fn sobol<DB: Backend>(area: &Area<DB>, d: &SobolData) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let mut entries: Vec<&SobolEntry> = d
+        .entries
+        .iter()
+        .filter(|e| ok(e.first) && ok(e.total))
+        .collect();
+    entries.sort_by(|a, b| {
+        b.total
+            .total_cmp(&a.total)
+            .then_with(|| a.parameter.cmp(&b.parameter))
+    });
+    let dropped = d.entries.len() - entries.len();
+    let mut caption = format!(
+        "Share of the variance of {} over the sampled ranges; N = {} base samples, {} bootstrap resamples",
+        d.indicator,
+        st::thousands(d.rows as f64, 0),
+        st::thousands(d.resamples as f64, 0)
+    );
+    if dropped > 0 {
+        caption += &format!(" ({} without a value not shown)", parameters(dropped));
+    }
+    let area = draw::caption(area, &caption, MARGIN_LEFT as i32 + 10)?;
+    if entries.is_empty() {
+        return draw::no_data(&area, "No data (the indicator does not vary)");
+    }
+    let items = vec![
+        Item::new(Swatch::Bar(FIRST), "S1: first order (the parameter alone)"),
+        Item::new(Swatch::Bar(TOTAL), "ST: total (alone and with the others)"),
+        Item::new(Swatch::ErrorBar(st::TEXT), "95% bootstrap interval"),
+    ];
+    let area = draw::legend(&area, &items, MARGIN_LEFT as i32 + 10)?;
+    let n = entries.len().min(MAX_ROWS);
+    let (w, h) = area.dim_in_pixel();
+    let keys: Vec<&str> = entries[..n].iter().map(|e| e.parameter.as_str()).collect();
+    let row_h = (h as f64 - 80.0) / n.max(1) as f64;
+    let size = (row_h * 0.5).clamp(11.0, TICK_SIZE);
+    let style = st::font(size);
+    let names = short_names(&area, &keys, &style, w / 4)?;
+    let mut widest = 0;
+    for name in &names {
+        widest = widest.max(text::width(&area, name, &style)?);
+    }
+    let ends = entries[..n].iter().flat_map(|e| {
+        let ci = |c: Option<(f64, f64)>| c.map_or([f64::NAN; 2], |(l, h)| [l, h]);
+        [e.first, e.total]
+            .into_iter()
+            .chain(ci(e.first_ci))
+            .chain(ci(e.total_ci))
+    });
+    let (lo, hi) = extent(ends.chain([0.0, 1.0])).unwrap_or((0.0, 1.0));
+    let x = Axis::values(
+        lo,
+        hi,
+        ValueOpts {
+            target: 6,
+            ..ValueOpts::AMOUNT
+        },
+    );
+    let y = category_axis(n);
+    let x_desc = if entries.len() > n {
+        format!(
+            "Share of the variance (largest {n} of {} parameters by ST)",
+            entries.len()
+        )
+    } else {
+        "Share of the variance".to_string()
+    };
+    let f = Frame {
+        x: x.clone(),
+        y: y.clone(),
+        x_desc: &x_desc,
+        y_desc: "",
+        x_labels: true,
+        y_area: y_area(widest).saturating_sub(DESC_SIZE as u32 + 12),
+    };
+    let mut chart = draw::frame(&area, &f)?;
+    let row = |k: usize| (n - 1 - k) as f64;
+    for (k, e) in entries[..n].iter().enumerate() {
+        for (centre, value, ci, colour) in [
+            (row(k) + 0.19, e.first, e.first_ci, FIRST),
+            (row(k) - 0.19, e.total, e.total_ci, TOTAL),
+        ] {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, centre - 0.16), (value, centre + 0.16)],
+                colour.filled(),
+            )))?;
+            if let Some((low, high)) = ci.filter(|(l, h)| ok(*l) && ok(*h)) {
+                let s = st::TEXT.stroke_width(2);
+                chart.draw_series([
+                    PathElement::new(vec![(low, centre), (high, centre)], s),
+                    PathElement::new(vec![(low, centre - 0.1), (low, centre + 0.1)], s),
+                    PathElement::new(vec![(high, centre - 0.1), (high, centre + 0.1)], s),
+                ])?;
+            }
+        }
+    }
+    if x.lo < 0.0 {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, y.lo), (0.0, y.hi)],
+            st::AXIS.stroke_width(1),
+        )))?;
+    }
+    let (left, _, _, _) = plot_box(&area, &chart, &x, &y);
+    for (k, name) in names.iter().enumerate() {
+        let (_, py) = local(&area, &chart, (x.lo, row(k)));
+        text::put(
+            &area,
+            name,
+            &style,
+            (left - GAP, py),
+            (HPos::Right, VPos::Center),
+            false,
+        )?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Morris elementary effects
 
 /// Title of the Morris chart.
@@ -962,6 +1135,12 @@ where
         Swatch::Dashed(st::MUTED),
         "σ = μ* (above: non-linear or interacting)",
     ));
+    if entries.iter().any(|e| whisker(e).is_some()) {
+        items.push(Item::new(
+            Swatch::ErrorBar(st::TEXT),
+            "95% bootstrap interval of μ*",
+        ));
+    }
     let area = draw::legend(&area, &items, MARGIN_LEFT as i32 + 10)?;
     let (w, _) = area.dim_in_pixel();
     let (left, right) = area.split_horizontally(w * 11 / 20);
@@ -979,7 +1158,12 @@ where
     mu_sigma(&right, &entries, &names, &x_desc, &y_desc)
 }
 
-/// Horizontal bars of mu*, largest on top, with their values.
+/// The usable interval of an entry's mu*.
+fn whisker(e: &MorrisEntry) -> Option<(f64, f64)> {
+    e.mu_star_ci.filter(|(l, h)| ok(*l) && ok(*h) && l <= h)
+}
+
+/// Horizontal bars of mu*, largest on top, with their intervals and values.
 fn tornado<DB: Backend>(
     area: &Area<DB>,
     entries: &[&MorrisEntry],
@@ -1005,7 +1189,11 @@ where
     for name in &names[..n] {
         widest = widest.max(text::width(&area, name, &style)?);
     }
-    let (lo, hi) = extent(entries[..n].iter().map(|e| e.mu_star)).unwrap_or((0.0, 1.0));
+    let (lo, hi) = extent(entries[..n].iter().flat_map(|e| {
+        let (l, h) = whisker(e).unwrap_or((e.mu_star, e.mu_star));
+        [e.mu_star, l, h]
+    }))
+    .unwrap_or((0.0, 1.0));
     let x = Axis::values(
         lo,
         hi,
@@ -1032,6 +1220,17 @@ where
             sign_colour(e.mu).filled(),
         )
     }))?;
+    for (k, e) in entries[..n].iter().enumerate() {
+        if let Some((low, high)) = whisker(e) {
+            let s = st::TEXT.stroke_width(2);
+            let y = row(k);
+            chart.draw_series([
+                PathElement::new(vec![(low, y), (high, y)], s),
+                PathElement::new(vec![(low, y - 0.15), (low, y + 0.15)], s),
+                PathElement::new(vec![(high, y - 0.15), (high, y + 0.15)], s),
+            ])?;
+        }
+    }
     if x.lo < 0.0 {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, y.lo), (0.0, y.hi)],
@@ -1055,30 +1254,45 @@ where
             false,
         )?;
     }
-    // Values at the bar ends (inside the bar when there is no room outside).
+    // Values past the bar ends and their whiskers (inside the bar when there is no room).
     let decimals = value_decimals(&entries[..n].iter().map(|e| e.mu_star).collect::<Vec<_>>());
     let value_style = st::font((size - 2.0).max(10.0));
     for (k, e) in entries[..n].iter().enumerate() {
         let s = st::thousands(e.mu_star, decimals);
         let (px, py) = local(&area, &chart, (e.mu_star, row(k)));
+        let reach = whisker(e).map_or(e.mu_star, |(_, h)| h.max(e.mu_star));
+        let (outside, _) = local(&area, &chart, (reach, row(k)));
         let tw = text::width(&area, &s, &value_style)? as i32;
-        if px + 6 + tw <= right {
+        if outside + 6 + tw <= right {
             text::put(
                 &area,
                 &s,
                 &value_style,
-                (px + 6, py),
+                (outside + 6, py),
                 (HPos::Left, VPos::Center),
                 false,
             )?;
         } else {
             let ink = text_on(sign_colour(e.mu));
             let inside = value_style.color(&ink);
+            // Inside the bar, left of the whisker when it fits there.
+            let (zero, _) = local(&area, &chart, (0.0, row(k)));
+            let end = match whisker(e) {
+                Some((low, _)) => {
+                    let (lx, _) = local(&area, &chart, (low, row(k)));
+                    if lx - 6 - tw > zero {
+                        lx.min(px)
+                    } else {
+                        px
+                    }
+                }
+                None => px,
+            };
             text::put(
                 &area,
                 &s,
                 &inside,
-                (px - 6, py),
+                (end - 6, py),
                 (HPos::Right, VPos::Center),
                 false,
             )?;

@@ -412,6 +412,7 @@ fn heatmap_data() -> SweepHeatmapData {
 
 fn morris_entry(parameter: &str, mu_star: f64, mu: f64, sigma: f64) -> MorrisEntry {
     MorrisEntry {
+        mu_star_ci: Some((mu_star * 0.8, mu_star * 1.15)),
         parameter: parameter.to_string(),
         mu_star,
         mu,
@@ -712,9 +713,21 @@ fn morris_tornado_is_sorted_by_mu_star() {
     for l in order {
         assert_eq!(chart.svg.matches(&as_text(l)).count(), 2, "{l}");
     }
-    for legend in ["raises Sustained exits", "lowers Sustained exits", "σ = μ*"] {
+    for legend in [
+        "raises Sustained exits",
+        "lowers Sustained exits",
+        "σ = μ*",
+        "95% bootstrap interval of μ*",
+    ] {
         assert!(chart.svg.contains(legend), "{legend}");
     }
+    // Without intervals, no whisker legend.
+    let mut bare = morris_data();
+    for e in &mut bare.entries {
+        e.mu_star_ci = None;
+    }
+    let bare = morris_chart(&bare).unwrap();
+    assert!(!bare.svg.contains("bootstrap interval"));
     assert!(chart.svg.contains("μ*: mean absolute effect (households)"));
     assert!(chart.svg.contains("σ: spread of the effects (households)"));
 }
@@ -1092,4 +1105,78 @@ fn pair_plot_pngs_for_inspection() {
     let chart = pair_plot(&d).unwrap();
     std::fs::write("/tmp/pairs_real.png", &chart.png).unwrap();
     std::fs::write("/tmp/pairs_real.svg", &chart.svg).unwrap();
+}
+
+fn sobol_entry(parameter: &str, first: f64, total: f64) -> SobolEntry {
+    SobolEntry {
+        parameter: parameter.to_string(),
+        first,
+        first_ci: Some((first - 0.05, first + 0.05)),
+        total,
+        total_ci: Some((total - 0.04, total + 0.06)),
+    }
+}
+
+fn sobol_data() -> SobolData {
+    SobolData {
+        name: "sobol_sustained_exits".to_string(),
+        indicator: "Sustained exits (households)".to_string(),
+        entries: vec![
+            sobol_entry("household.shock_rate", 0.1, 0.2),
+            sobol_entry("cadres.admin_burden", 0.5, 0.62),
+            sobol_entry("cadres.training_learning_boost", 0.0, 0.0),
+            sobol_entry("funding.county_allocation", 0.2, 0.31),
+        ],
+        rows: 512,
+        resamples: 1000,
+    }
+}
+
+#[test]
+fn sobol_bars_are_sorted_by_total_index_with_intervals_and_legend() {
+    let chart = sobol_chart(&sobol_data()).unwrap();
+    check_coloured(&chart);
+    assert!(chart.title.contains("Sustained exits") && chart.title.contains("Sobol"));
+    let order = [
+        "cadres.admin_burden",
+        "funding.county_allocation",
+        "household.shock_rate",
+        "cadres.training_learning_boost",
+    ];
+    let positions: Vec<usize> = order.iter().map(|l| text_position(&chart.svg, l)).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "labels top to bottom by ST: {positions:?}"
+    );
+    for legend in ["S1: first order", "ST: total", "95% bootstrap interval"] {
+        assert!(chart.svg.contains(legend), "{legend}");
+    }
+    assert!(chart.svg.contains("N = 512 base samples"));
+}
+
+#[test]
+fn degenerate_sobol_renders() {
+    for entries in [vec![], vec![sobol_entry("a.b", f64::NAN, 0.3)]] {
+        let chart = sobol_chart(&SobolData {
+            entries,
+            ..sobol_data()
+        })
+        .unwrap();
+        check(&chart);
+        assert!(chart.svg.contains("No data"));
+    }
+    let odd = SobolData {
+        entries: vec![
+            SobolEntry {
+                first_ci: None,
+                total_ci: Some((f64::NAN, f64::INFINITY)),
+                ..sobol_entry("a.no_interval", -0.2, 1.4)
+            },
+            sobol_entry("a.zero", 0.0, 0.0),
+        ],
+        ..sobol_data()
+    };
+    let chart = sobol_chart(&odd).unwrap();
+    check(&chart);
+    assert!(drawn(&chart.svg, "a.no_interval") || drawn(&chart.svg, "no_interval"));
 }

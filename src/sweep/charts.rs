@@ -2,13 +2,16 @@
 //! - grid: for each headline indicator, a heatmap over the first two swept keys (when both take
 //!   two or more values) and a line chart over each swept key (the other keys pooled);
 //! - Latin hypercube: for each headline indicator, the point means against each parameter;
-//! - Morris: for each headline indicator, the tornado of mu* and the mu*-sigma plot.
+//! - Morris: for each headline indicator, the tornado of mu* and the mu*-sigma plot;
+//! - Sobol: for each headline indicator, the bars of S1 and ST with their intervals.
 
-use super::output::{Effect, HEADLINE, TOTALS};
+use super::bootstrap::Interval;
+use super::output::{Effect, SobolRow, HEADLINE, TOTALS};
 use super::{FactorKind, Method, SweepPlan};
 use crate::plot::{
-    morris_chart, sweep_heatmap, sweep_line_chart, sweep_scatter, Chart, MorrisData, MorrisEntry,
-    ScatterData, SweepBand, SweepHeatmapData, SweepLineData, SweepValues,
+    morris_chart, sobol_chart, sweep_heatmap, sweep_line_chart, sweep_scatter, Chart, MorrisData,
+    MorrisEntry, ScatterData, SobolData, SobolEntry, SweepBand, SweepHeatmapData, SweepLineData,
+    SweepValues,
 };
 use crate::summary::Band;
 
@@ -24,12 +27,14 @@ pub fn headline_label(indicator: &str) -> &'static str {
 }
 
 /// The charts of a sweep, from the replicate values of every point (`values[point][column]`,
-/// see [`super::output::values_by_point`]), their bands and the Morris effects.
+/// see [`super::output::values_by_point`]), their bands, the Morris effects and the Sobol'
+/// indices.
 pub fn charts(
     plan: &SweepPlan,
     values: &[Vec<Vec<f64>>],
     bands: &[Vec<Option<Band>>],
     effects: &[Effect],
+    sobol: &[SobolRow],
 ) -> anyhow::Result<Vec<Chart>> {
     let mut out = Vec::new();
     for indicator in &TOTALS[..HEADLINE] {
@@ -71,6 +76,7 @@ pub fn charts(
                         mu_star: e.mu_star,
                         mu: e.mu,
                         sigma: e.sigma,
+                        mu_star_ci: e.mu_star_ci.map(|c| (c.low, c.high)),
                     })
                     .collect(),
                 trajectories: plan
@@ -80,6 +86,27 @@ pub fn charts(
                     .max()
                     .map_or(0, |t| t as usize + 1),
             })?),
+            Method::Sobol => {
+                let ends = |c: Option<Interval>| c.map(|c| (c.low, c.high));
+                let rows: Vec<&SobolRow> =
+                    sobol.iter().filter(|r| r.indicator == *indicator).collect();
+                out.push(sobol_chart(&SobolData {
+                    name: format!("sobol_{indicator}"),
+                    indicator: label,
+                    entries: rows
+                        .iter()
+                        .map(|r| SobolEntry {
+                            parameter: r.parameter.clone(),
+                            first: r.first,
+                            first_ci: ends(r.first_ci),
+                            total: r.total,
+                            total_ci: ends(r.total_ci),
+                        })
+                        .collect(),
+                    rows: rows.first().map_or(0, |r| r.rows),
+                    resamples: plan.bootstrap.unwrap_or(0) as usize,
+                })?)
+            }
         }
     }
     Ok(out)

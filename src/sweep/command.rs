@@ -20,8 +20,8 @@ use super::file::resolve;
 use super::folder::{self, is_journal_name, journal_name, sweep_manifest_hash, Clear};
 use super::journal::{read_rows, write_synced, Journal};
 use super::output::{
-    morris_effects, point_bands, point_rows, points_csv, sensitivity_csv, sweep_csv, sweep_header,
-    values_by_point, Rows,
+    morris_effects, point_bands, point_rows, points_csv, sensitivity_csv, sobol_csv, sobol_indices,
+    sweep_csv, sweep_header, values_by_point, Rows,
 };
 use super::SweepPlan;
 use crate::cli::{MergeArgs, SweepArgs};
@@ -140,6 +140,8 @@ pub struct SweepManifest {
     pub finished_at: String,
     /// Files written, besides this manifest.
     pub files: Vec<String>,
+    /// Warnings about the sweep: swept keys that a switch of the scenario makes inert.
+    pub warnings: Vec<String>,
     /// The resolved sweep: design, every point's overrides.
     pub plan: SweepPlan,
     /// The base scenario as resolved with `[set]` (every parameter, defaults filled in).
@@ -171,6 +173,7 @@ impl SweepManifest {
             started_at,
             finished_at: String::new(),
             files: Vec::new(),
+            warnings: plan.warnings.clone(),
             plan: plan.clone(),
             base_scenario,
         }
@@ -182,6 +185,7 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
     let started_at = now_rfc3339();
     let resolved = resolve(&args.sweep).map_err(UserError::from)?;
     let (plan, point_params, base) = (resolved.plan, resolved.points, resolved.base);
+    print_warnings(&plan);
     let dir = args
         .out
         .clone()
@@ -436,6 +440,7 @@ pub fn merge_command(args: &MergeArgs) -> anyhow::Result<()> {
         .into());
     };
     let plan = first.plan.clone();
+    print_warnings(&plan);
     let base = first.base_scenario.clone();
     let count = first.shard.count;
     let mut problems = Vec::new();
@@ -531,6 +536,16 @@ pub fn merge_command(args: &MergeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Print the sweep's warnings (inert swept keys) on standard error, even with `--quiet`, as
+/// `run` prints a scenario's; a closed standard error loses them without stopping the sweep.
+fn print_warnings(plan: &SweepPlan) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    for warning in &plan.warnings {
+        let _ = writeln!(err, "warning: {}: {warning}", plan.source);
+    }
+}
+
 /// Read a finished journal or shard file back.
 fn read_back(path: &Path, header: &[String], replicates: u32) -> anyhow::Result<Rows> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -610,14 +625,19 @@ fn write_outputs(
     let values = values_by_point(plan, rows);
     let bands = point_bands(&values);
     let effects = morris_effects(plan, &bands);
+    let sobol = sobol_indices(plan, &bands);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("sweep.csv".into(), sweep_csv(plan, rows)?),
         ("points.csv".into(), points_csv(plan, &bands)?),
     ];
-    if plan.method == super::Method::Morris {
-        files.push(("sensitivity.csv".into(), sensitivity_csv(&effects)?));
+    match plan.method {
+        super::Method::Morris => {
+            files.push(("sensitivity.csv".into(), sensitivity_csv(&effects)?));
+        }
+        super::Method::Sobol => files.push(("sensitivity.csv".into(), sobol_csv(&sobol)?)),
+        super::Method::Grid | super::Method::Lhs => {}
     }
-    for chart in super::charts::charts(plan, &values, &bands, &effects)? {
+    for chart in super::charts::charts(plan, &values, &bands, &effects, &sobol)? {
         files.push((format!("charts/{}.png", chart.name), chart.png));
         files.push((format!("charts/{}.svg", chart.name), chart.svg.into_bytes()));
     }

@@ -148,6 +148,20 @@ pub fn elementary_effects(
     values: &[Option<f64>],
     factors: usize,
 ) -> Vec<Vec<f64>> {
+    elementary_effects_by_trajectory(steps, units, values, factors)
+        .into_iter()
+        .map(|e| e.into_iter().map(|(_, x)| x).collect())
+        .collect()
+}
+
+/// [`elementary_effects`], each effect with the trajectory it comes from (for resampling
+/// trajectories).
+pub fn elementary_effects_by_trajectory(
+    steps: &[MorrisStep],
+    units: &[Vec<Unit>],
+    values: &[Option<f64>],
+    factors: usize,
+) -> Vec<Vec<(u32, f64)>> {
     let mut effects = vec![Vec::new(); factors];
     for p in 1..steps.len() {
         let Some(k) = steps[p].moved else { continue };
@@ -158,7 +172,7 @@ pub fn elementary_effects(
         let dx = units[p][k] - units[p - 1][k];
         if let (Some(before), Some(after)) = (values[p - 1], values[p]) {
             if dx.abs() > 1e-12 && before.is_finite() && after.is_finite() {
-                effects[k].push((after - before) / dx);
+                effects[k].push((steps[p].trajectory, (after - before) / dx));
             }
         }
     }

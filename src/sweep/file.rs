@@ -13,10 +13,13 @@ use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
 use super::blame::{place, BaseProblems, Blame, Placed, Sites};
+use super::bootstrap::{DEFAULT_RESAMPLES, RESAMPLES_RANGE};
 use super::design::{
     grid_indices, interleaved_order, latin_hypercube, morris_trajectories, MorrisStep,
 };
+use super::inert::inert_warnings;
 use super::names::check_name;
+use super::sobol::{saltelli_design, SaltelliCell, MAX_FACTORS, MAX_ROWS};
 use super::{Factor, FactorKind, Method, PlanPoint, SweepError, SweepPlan, SweepProblem};
 use crate::cmd::common::BASELINE_TEXT;
 use crate::params::Params;
@@ -38,7 +41,15 @@ const TOP_KEYS: [&str; 8] = [
 ];
 
 /// Keys allowed in `[sample]`.
-const SAMPLE_KEYS: [&str; 5] = ["method", "points", "trajectories", "levels", "ranges"];
+const SAMPLE_KEYS: [&str; 7] = [
+    "method",
+    "points",
+    "trajectories",
+    "levels",
+    "n",
+    "bootstrap",
+    "ranges",
+];
 
 /// Most runs (points x replicates) one sweep may ask for: a guard against a typo such as a
 /// grid of 10^6 points, not a limit of the model.
@@ -63,6 +74,8 @@ struct SampleSection {
     points: Option<(i64, usize, usize)>,
     trajectories: Option<(i64, usize, usize)>,
     levels: Option<(i64, usize, usize)>,
+    n: Option<(i64, usize, usize)>,
+    bootstrap: Option<(i64, usize, usize)>,
     ranges: Vec<(Written, Option<(f64, f64)>)>,
     line: usize,
     column: usize,
@@ -277,6 +290,8 @@ enum Design {
     Lhs { points: usize },
     /// Morris trajectories.
     Morris { trajectories: usize, levels: u32 },
+    /// A Saltelli design of `rows` base rows.
+    Sobol { rows: usize },
     /// Nothing can be made (the problem is already reported).
     Broken,
 }
@@ -292,6 +307,7 @@ impl Design {
             Design::Morris { trajectories, .. } => {
                 (*trajectories as u64).checked_mul(factors as u64 + 1)
             }
+            Design::Sobol { rows } => (*rows as u64).checked_mul(factors as u64 + 2),
             Design::Broken => Some(0),
         }
     }
@@ -312,6 +328,7 @@ impl Design {
             Design::Morris { trajectories, .. } => {
                 format!("`trajectories` = {trajectories} x ({factors} keys + 1)")
             }
+            Design::Sobol { rows } => format!("`n` = {rows} x ({factors} keys + 2)"),
             Design::Broken => String::new(),
         }
     }
@@ -421,7 +438,7 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
             checker.push(
                 (1, 1),
                 "",
-                "the sweep varies nothing: add a [grid] of values (\"cadres.admin_burden\" = [0.2, 0.5, 0.8]) or a [sample] (method = \"lhs\" or \"morris\") with [sample.ranges]",
+                "the sweep varies nothing: add a [grid] of values (\"cadres.admin_burden\" = [0.2, 0.5, 0.8]) or a [sample] (method = \"lhs\", \"morris\" or \"sobol\") with [sample.ranges]",
             );
             return Err(fail(checker, base_problems));
         }
@@ -545,6 +562,7 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
                 .collect(),
             unit: raw.unit,
             morris: raw.morris,
+            saltelli: raw.saltelli,
         })
         .collect();
     let order = match method {
@@ -554,7 +572,14 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
             .map(|p| p as u32)
             .collect(),
     };
-    let plan = SweepPlan::new(
+    let keys: Vec<String> = factors.iter().map(|f| f.key.clone()).collect();
+    let bootstrap = match &file.sample {
+        Some(s) if matches!(method, Method::Morris | Method::Sobol) => {
+            Some(s.bootstrap.map_or(DEFAULT_RESAMPLES, |(b, _, _)| b as u32))
+        }
+        _ => None,
+    };
+    let mut plan = SweepPlan::new(
         label,
         name,
         &base_label,
@@ -566,10 +591,12 @@ pub fn resolve_text(label: &str, text: &str, dir: &Path) -> Result<Resolved, Swe
             Some(s) if method == Method::Morris => Some(s.levels.map_or(4, |l| l.0 as u32)),
             _ => None,
         },
+        bootstrap,
         points,
         order,
         &point_params,
     );
+    plan.warnings = inert_warnings(&keys, &point_params);
     Ok(Resolved {
         plan,
         points: point_params,
@@ -791,13 +818,14 @@ fn make_points(
                     .collect(),
                 unit: None,
                 morris: None,
+                saltelli: None,
             })
             .collect(),
         Design::Lhs { points } => sampled_points(
             factors,
             latin_hypercube(*points, k, seed)
                 .into_iter()
-                .map(|u| (u, None)),
+                .map(|u| (u, None, None)),
         ),
         Design::Morris {
             trajectories,
@@ -806,7 +834,13 @@ fn make_points(
             factors,
             morris_trajectories(*trajectories, k, *levels, seed)
                 .into_iter()
-                .map(|(u, s)| (u, Some(s))),
+                .map(|(u, s)| (u, Some(s), None)),
+        ),
+        Design::Sobol { rows } => sampled_points(
+            factors,
+            saltelli_design(*rows, k, seed)
+                .into_iter()
+                .map(|(u, c)| (u, None, Some(c))),
         ),
         Design::Broken => Vec::new(),
     }
@@ -936,11 +970,12 @@ struct PlacedFactor {
 }
 
 /// A point before validation: the value text per factor, and for sampled designs the unit
-/// coordinates and Morris step.
+/// coordinates and Morris step or Saltelli cell.
 struct RawPoint {
     overrides: Vec<String>,
     unit: Option<Vec<f64>>,
     morris: Option<MorrisStep>,
+    saltelli: Option<SaltelliCell>,
 }
 
 fn design_grid(file: &SweepFile) -> (Method, Vec<PlacedFactor>, Design, (usize, usize)) {
@@ -972,10 +1007,10 @@ fn design_grid(file: &SweepFile) -> (Method, Vec<PlacedFactor>, Design, (usize, 
 /// The points of a sampled design from its unit coordinates.
 fn sampled_points(
     factors: &[PlacedFactor],
-    units: impl Iterator<Item = (Vec<f64>, Option<MorrisStep>)>,
+    units: impl Iterator<Item = (Vec<f64>, Option<MorrisStep>, Option<SaltelliCell>)>,
 ) -> Vec<RawPoint> {
     units
-        .map(|(unit, morris)| RawPoint {
+        .map(|(unit, morris, saltelli)| RawPoint {
             overrides: factors
                 .iter()
                 .zip(&unit)
@@ -986,6 +1021,7 @@ fn sampled_points(
                 .collect(),
             unit: Some(unit),
             morris,
+            saltelli,
         })
         .collect()
 }
@@ -1000,7 +1036,7 @@ fn design_sample(
         checker.push(
             at,
             "sample.method",
-            "[sample] needs `method = \"lhs\"` or `method = \"morris\"`",
+            "[sample] needs `method = \"lhs\"`, `method = \"morris\"` or `method = \"sobol\"`",
         );
         return (Method::Lhs, Vec::new(), Design::Broken, at);
     };
@@ -1062,6 +1098,33 @@ fn design_sample(
             Some((n, line, column)) => Some((*n as usize, (*line, *column))),
         }
     };
+    let misplaced =
+        |field: &Option<(i64, usize, usize)>, name: &str, why: &str, checker: &mut Checker<'_>| {
+            if let Some((_, line, column)) = field {
+                checker.push((*line, *column), &format!("sample.{name}"), why);
+            }
+        };
+    if method != Method::Sobol {
+        let takes = if method == Method::Lhs {
+            "a Latin hypercube takes `points`"
+        } else {
+            "Morris takes `trajectories`"
+        };
+        misplaced(
+            &sample.n,
+            "n",
+            &format!("`n` is for method = \"sobol\"; {takes}"),
+            checker,
+        );
+    }
+    if method == Method::Lhs {
+        misplaced(&sample.bootstrap, "bootstrap", "`bootstrap` is for method = \"morris\" or \"sobol\" (the resamples of their intervals); a Latin hypercube has no intervals", checker);
+    } else if let Some((b, line, column)) = sample.bootstrap {
+        let (min, max) = RESAMPLES_RANGE;
+        if !(min..=max).contains(&b) {
+            checker.push((line, column), "sample.bootstrap", format!("`sample.bootstrap` = {b} is out of range: allowed a whole number of resamples in [{min}, {max}] (default {DEFAULT_RESAMPLES})"));
+        }
+    }
     match method {
         Method::Lhs => {
             if let Some((_, line, column)) = sample.trajectories {
@@ -1098,6 +1161,42 @@ fn design_sample(
                     },
                     at,
                 ),
+                None => (method, factors, Design::Broken, at),
+            }
+        }
+        Method::Sobol => {
+            let takes = "Sobol takes `n` base samples (each gives k + 2 points)";
+            misplaced(
+                &sample.points,
+                "points",
+                &format!("`points` is for method = \"lhs\"; {takes}"),
+                checker,
+            );
+            misplaced(
+                &sample.trajectories,
+                "trajectories",
+                &format!("`trajectories` is for method = \"morris\"; {takes}"),
+                checker,
+            );
+            misplaced(
+                &sample.levels,
+                "levels",
+                &format!("`levels` is for method = \"morris\"; {takes}"),
+                checker,
+            );
+            if factors.len() > MAX_FACTORS {
+                checker.push(
+                    at,
+                    "sample.ranges",
+                    format!(
+                        "method = \"sobol\" samples at most {MAX_FACTORS} keys, and [sample.ranges] names {}: split the sweep, or screen the keys with method = \"morris\" first",
+                        factors.len()
+                    ),
+                );
+                return (method, factors, Design::Broken, at);
+            }
+            match count(&sample.n, "n", 2, MAX_ROWS, checker) {
+                Some((rows, at)) => (method, factors, Design::Sobol { rows }, at),
                 None => (method, factors, Design::Broken, at),
             }
         }
@@ -1208,13 +1307,16 @@ fn parse(checker: &mut Checker<'_>) -> Option<SweepFile> {
                                 match m.as_str() {
                                     "lhs" => sample.method = Some((Method::Lhs, line, column)),
                                     "morris" => sample.method = Some((Method::Morris, line, column)),
-                                    other => checker.push((line, column), &path, format!("`sample.method` = \"{other}\" is not allowed: expected one of \"lhs\", \"morris\"")),
+                                    "sobol" => sample.method = Some((Method::Sobol, line, column)),
+                                    other => checker.push((line, column), &path, format!("`sample.method` = \"{other}\" is not allowed: expected one of \"lhs\", \"morris\", \"sobol\"")),
                                 }
                             }
                         }
                         "points" => sample.points = checker.integer(&path, svalue),
                         "trajectories" => sample.trajectories = checker.integer(&path, svalue),
                         "levels" => sample.levels = checker.integer(&path, svalue),
+                        "n" => sample.n = checker.integer(&path, svalue),
+                        "bootstrap" => sample.bootstrap = checker.integer(&path, svalue),
                         "ranges" => {
                             let DeValue::Table(ranges) = svalue.get_ref() else {
                                 let at = checker.at(&svalue.span());

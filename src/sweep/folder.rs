@@ -35,7 +35,7 @@ pub const SBATCH_HEADER: &str = "#!/bin/bash\n# povsim sweep ";
 const SUBFOLDERS: [&str; 3] = ["charts", "shards", "slurm"];
 
 /// Chart file names a sweep writes start with one of these (see `sweep::charts`).
-const CHART_PREFIXES: [&str; 4] = ["heatmap_", "line_", "scatter_", "morris_"];
+const CHART_PREFIXES: [&str; 5] = ["heatmap_", "line_", "scatter_", "morris_", "sobol_"];
 
 /// The journal of a sweep run whole: `sweep-<short hash>.partial.csv`.
 pub fn journal_name(short_hash: &str) -> String {

@@ -1,8 +1,9 @@
 //! Parameter sweeps: a sweep file names a base scenario and the keys to vary (a full grid of
-//! values, a Latin hypercube or Morris trajectories over ranges); every point x replicate runs
-//! with common random numbers (the same seed at every point), and the results are reduced to
-//! `sweep.csv` (one row per point x replicate), `points.csv` (per point: mean and 5-95% band),
-//! `sensitivity.csv` (Morris elementary effects) and charts.
+//! values, a Latin hypercube, Morris trajectories or a Saltelli design for Sobol' indices over
+//! ranges); every point x replicate runs with common random numbers (the same seed at every
+//! point), and the results are reduced to `sweep.csv` (one row per point x replicate),
+//! `points.csv` (per point: mean and 5-95% band), `sensitivity.csv` (Morris elementary effects
+//! or Sobol' indices, with bootstrap intervals) and charts.
 //!
 //! The flow: [`file::resolve`] (parse, check every problem, validate every point through the
 //! scenario loader) -> [`SweepPlan`] -> [`run`] (points in an interleaved order, each finished
@@ -11,15 +12,18 @@
 //! points finished in, on the thread count or on sharding).
 
 mod blame;
+pub mod bootstrap;
 pub mod charts;
 pub mod command;
 pub mod design;
 pub mod file;
 pub mod folder;
+pub mod inert;
 pub mod journal;
 pub mod names;
 pub mod output;
 pub mod slurm;
+pub mod sobol;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +32,7 @@ use crate::params::Params;
 
 pub use command::{merge_command, sweep_command};
 use design::MorrisStep;
+use sobol::SaltelliCell;
 
 /// How the points were chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +44,8 @@ pub enum Method {
     Lhs,
     /// Morris elementary-effects trajectories over ranges.
     Morris,
+    /// Saltelli design over ranges, for Sobol' first-order and total indices.
+    Sobol,
 }
 
 impl Method {
@@ -48,6 +55,7 @@ impl Method {
             Method::Grid => "grid",
             Method::Lhs => "lhs",
             Method::Morris => "morris",
+            Method::Sobol => "sobol",
         }
     }
 }
@@ -97,6 +105,9 @@ pub struct PlanPoint {
     /// Trajectory and step (Morris).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub morris: Option<MorrisStep>,
+    /// Base row and matrix (Sobol).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub saltelli: Option<SaltelliCell>,
 }
 
 /// A resolved sweep: everything needed to run it and to merge its shards. Stored in every
@@ -124,6 +135,9 @@ pub struct SweepPlan {
     /// Morris grid levels.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub levels: Option<u32>,
+    /// Bootstrap resamples of the sensitivity intervals (Morris and Sobol).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub bootstrap: Option<u32>,
     /// The points, by id.
     pub points: Vec<PlanPoint>,
     /// The order points run in (interleaved, so a partial sweep covers the space evenly).
@@ -134,6 +148,10 @@ pub struct SweepPlan {
     pub base_hash: String,
     /// `sha256:` of this plan without this field: the sweep's identity.
     pub hash: String,
+    /// Swept keys that have no effect at any point, each with the switch that makes them inert
+    /// (derived from the rest, so not part of the hash).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub warnings: Vec<String>,
 }
 
 impl SweepPlan {
@@ -148,6 +166,7 @@ impl SweepPlan {
         set: Vec<String>,
         factors: Vec<Factor>,
         levels: Option<u32>,
+        bootstrap: Option<u32>,
         points: Vec<PlanPoint>,
         order: Vec<u32>,
         point_params: &[Params],
@@ -164,11 +183,13 @@ impl SweepPlan {
             set,
             factors,
             levels,
+            bootstrap,
             points,
             order,
             columns: output::indicator_columns(point_params),
             base_hash: hash_text(&base_toml),
             hash: String::new(),
+            warnings: Vec::new(),
         };
         plan.hash = plan.identity_hash();
         plan
@@ -177,7 +198,7 @@ impl SweepPlan {
     /// The hash of everything that determines the results (not the file's label or name, so
     /// moving the sweep file does not orphan its results).
     pub fn identity_hash(&self) -> String {
-        let identity = serde_json::json!({
+        let mut identity = serde_json::json!({
             "povsim_version": self.povsim_version,
             "method": self.method,
             "replicates": self.replicates,
@@ -190,6 +211,10 @@ impl SweepPlan {
             "columns": self.columns,
             "base_hash": self.base_hash,
         });
+        // Only when set, so sweeps without intervals keep the identity they always had.
+        if let Some(b) = self.bootstrap {
+            identity["bootstrap"] = serde_json::json!(b);
+        }
         hash_text(&identity.to_string())
     }
 
