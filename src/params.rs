@@ -518,7 +518,7 @@ impl Default for FundingParams {
             spending_per_person: 16_000.0,
             village_fund_share: 0.6,
             allocation_rule: AllocationRule::Equal,
-            misuse: 0.025,
+            misuse: 0.0591,
             unit_scale: 0.25,
             schedule: vec![0.9, 1.0, 1.43, 1.87, 2.30, 2.74, 3.17],
             schedule_start_year: 2014,
@@ -863,8 +863,8 @@ pub struct IncomeGrowth {
 impl Default for IncomeGrowth {
     fn default() -> Self {
         IncomeGrowth {
-            migrant: 0.065,
-            farm: 0.04,
+            migrant: 0.106,
+            farm: 0.049,
             local_wage: 0.06,
             other: 0.04,
         }
@@ -942,11 +942,11 @@ impl Default for EconomyParams {
     fn default() -> Self {
         EconomyParams {
             farm_per_labourer: 2400.0,
-            migrant_remittance: 1000.0,
+            migrant_remittance: 841.0,
             local_wage: 1200.0,
             other_income: 500.0,
-            migration_base: 0.04,
-            return_rate: 0.0022,
+            migration_base: 0.0503,
+            return_rate: 0.00384,
             saving_rate: 0.08,
             coverage_uninsured: 0.5,
             coverage_insured: 0.85,
@@ -1108,12 +1108,12 @@ pub struct ChannelParams {
 impl Default for ChannelParams {
     fn default() -> Self {
         ChannelParams {
-            contacts_per_effort: 15.0,
+            contacts_per_effort: 24.4,
             organisation_gain: 0.01,
             industry_base_feasibility: 0.4,
             training_gain: 0.1,
             motivation_gain: 0.1,
-            base_committee_effort: 0.25,
+            base_committee_effort: 0.363,
             diminishing: 1.2,
             perception_noise: 1.5,
         }
@@ -1150,11 +1150,11 @@ pub struct IdentificationParams {
 impl Default for IdentificationParams {
     fn default() -> Self {
         IdentificationParams {
-            base_exclusion: 0.15,
-            base_inclusion: 0.35,
+            base_exclusion: 0.118,
+            base_inclusion: 0.384,
             near_poor_band: 1.5,
             later_inclusion_factor: 0.1,
-            measurement_noise: 0.21,
+            measurement_noise: 0.238,
             noise_persistence: 1.0,
             concealment: 0.3,
             third_party_noise: 0.05,
@@ -2028,7 +2028,7 @@ pub struct DibaoParams {
 impl Default for DibaoParams {
     fn default() -> Self {
         DibaoParams {
-            ratio_low: 0.7,
+            ratio_low: 0.838,
             ratio_high: 1.0,
             catch_up_year: 2017,
             dependency_decay: 0.02,

@@ -329,3 +329,69 @@ fn a_folder_with_the_users_files_is_never_used_and_the_posterior_feeds_compare()
     );
     assert!(run.status.success(), "{}", stderr(&run));
 }
+
+#[test]
+fn the_slurm_script_runs_shards_that_merge_to_the_whole() {
+    // Runs the script povsim writes with bash, as Slurm would run its array tasks (at the same
+    // time, SLURM_ARRAY_TASK_ID set); a real Slurm is not needed for what the script does.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = fixture("calibration/good.toml");
+    calibrate(tmp.path(), &file, "whole", &[]);
+    let out = run_in(
+        tmp.path(),
+        &[
+            "calibrate",
+            file.to_str().unwrap(),
+            "--out",
+            "cluster",
+            "--slurm",
+            "3",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cluster = tmp.path().join("cluster");
+    let script = cluster.join("calibrate.sbatch");
+    let text = fs::read_to_string(&script).unwrap();
+    assert!(text.contains("#SBATCH --array=0-2\n"), "{text}");
+    assert!(
+        text.contains("--shard \"${SLURM_ARRAY_TASK_ID}/3\""),
+        "{text}"
+    );
+    assert!(
+        !cluster.join("generations").exists(),
+        "--slurm runs nothing"
+    );
+    let tasks: Vec<_> = (0..3)
+        .map(|i| {
+            std::process::Command::new("bash")
+                .arg(&script)
+                .env("SLURM_ARRAY_TASK_ID", i.to_string())
+                .env("SLURM_CPUS_PER_TASK", "1")
+                .current_dir(tmp.path())
+                .output_async()
+        })
+        .collect();
+    for task in tasks {
+        let output = task.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_same(&tmp.path().join("whole"), &cluster);
+}
+
+/// Spawning with captured output, for tasks that run at the same time.
+trait OutputAsync {
+    fn output_async(&mut self) -> std::process::Child;
+}
+
+impl OutputAsync for std::process::Command {
+    fn output_async(&mut self) -> std::process::Child {
+        self.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("bash runs")
+    }
+}

@@ -78,10 +78,17 @@ fn a_posterior_at_the_defaults_gives_plain_compare_with_each_draws_seed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let post = dir.path().join("post.csv");
     // Three particles, all at the defaults, with uneven weights and two keys.
+    let defaults = povsim::params::Params::default();
+    let (rate, noise) = (
+        defaults.economy.return_rate,
+        defaults.identification.measurement_noise,
+    );
     fs::write(
         &post,
-        "particle,weight,distance,economy.return_rate,identification.measurement_noise\n\
-         4,0.2,1.5,0.0022,0.21\n9,0.3,1.2,0.0022,0.21\n11,0.5,0.9,0.0022,0.21\n",
+        format!(
+            "particle,weight,distance,economy.return_rate,identification.measurement_noise\n\
+             4,0.2,1.5,{rate},{noise}\n9,0.3,1.2,{rate},{noise}\n11,0.5,0.9,{rate},{noise}\n"
+        ),
     )
     .expect("write");
     let (base, relief) = (

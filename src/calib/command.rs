@@ -389,7 +389,6 @@ pub fn calibrate(calibration: &Calibration, settings: &RunSettings) -> anyhow::R
             generations.len()
         );
     }
-    let mut timed = 0u32;
     while stopped.is_none() && (generations.len() as u32) < total {
         let g = generations.len() as u32;
         if settings.stop_after.is_some_and(|n| g >= n) {
@@ -413,9 +412,10 @@ pub fn calibrate(calibration: &Calibration, settings: &RunSettings) -> anyhow::R
             Outcome::Done(population) => {
                 let path = generation_path(&settings.dir, g);
                 write_atomic(&path, generation_csv(calibration, &population).as_bytes())?;
-                timed += 1;
                 if !settings.quiet {
-                    let per = clock.elapsed().as_secs_f64() / f64::from(timed);
+                    // Later generations cost more (acceptance falls): the last one's time is
+                    // a better guide to the next ones than the mean so far.
+                    let per = generation_clock.elapsed().as_secs_f64();
                     let left = per * f64::from(total - g - 1);
                     eprintln!(
                         "generation {}/{total}: tolerance {}, {} accepted of {} proposed ({:.1}%), ESS {:.0}, {:.0} s; about {} left",

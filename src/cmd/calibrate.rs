@@ -131,7 +131,8 @@ fn write_sbatch(
         calibration.name
     ));
     script.push_str(&format!("#SBATCH --array=0-{}\n", shards - 1));
-    script.push_str("#SBATCH --cpus-per-task=2\n");
+    // One CPU a task, so that all shards fit on a small cluster at once (they must run together).
+    script.push_str("#SBATCH --cpus-per-task=1\n");
     script.push_str(&format!("#SBATCH --output={log}\n"));
     for option in &args.sbatch {
         script.push_str(&format!("#SBATCH {}\n", option.trim()));

@@ -288,7 +288,12 @@ mod tests {
         for e in v.channel_effort {
             assert!(e > 0.0);
             assert!(
-                (e - diminishing(0.25 * v.organisation, params.channels.diminishing)).abs() < 1e-12
+                (e - diminishing(
+                    params.channels.base_committee_effort * v.organisation,
+                    params.channels.diminishing
+                ))
+                .abs()
+                    < 1e-12
             );
         }
         assert!((v.team_knowledge - v.organisation).abs() < 1e-12);

@@ -161,7 +161,9 @@ mod tests {
 
     #[test]
     fn county_ratio_is_in_its_range_and_shared_by_the_county() {
-        let p = Params::default();
+        let mut p = Params::default();
+        p.programmes.dibao.ratio_low = 0.7;
+        p.programmes.dibao.ratio_high = 1.0;
         let mut seen = Vec::new();
         for county in 0..20 {
             let r = county_ratio_2014(&p, 7, 0, county);

@@ -164,7 +164,11 @@ mod growth_tests {
 
     #[test]
     fn each_income_source_grows_at_its_own_rate() {
-        let params = Params::default();
+        // Distinct rates set here, so that each source is seen to follow its own.
+        let mut params = Params::default();
+        params.economy.growth.migrant = 0.065;
+        params.economy.growth.farm = 0.04;
+        params.economy.growth.local_wage = 0.06;
         let cal = Calendar { start_year: 2014 };
         let v = Village::new(0, &params, 3, 0, cal);
         let county = County::new();
