@@ -41,7 +41,8 @@ pub enum Command {
     /// --posterior, over draws from a calibration's posterior, adding 5-95%
     /// posterior-predictive bands (parameter uncertainty and luck).
     Compare(CompareArgs),
-    /// Write a self-contained report.html for a results folder (of `run` or `compare`).
+    /// Write a self-contained report.html for a results folder (of `run`, `validate` or
+    /// `compare`).
     Report(ReportArgs),
     /// Measure speed: household-months per second, wall time and peak memory of the
     /// baseline model at a size you choose (writes nothing).
@@ -57,7 +58,8 @@ pub enum Command {
     /// cluster.
     Sweep(SweepArgs),
     /// Merge the finished shards of a sweep (`sweep --shard` or `--slurm`) into sweep.csv,
-    /// points.csv and charts, identical to a sweep run whole.
+    /// points.csv and charts, identical to a sweep run whole; on a calibration's folder
+    /// (`calibrate --shard` or `--slurm`), write its outputs from the journal.
     Merge(MergeArgs),
     /// Start the classroom web app: a small world the class can watch month by month and
     /// change with sliders (charts, village view, household stories, A/B mode). Everything is
