@@ -395,3 +395,26 @@ impl OutputAsync for std::process::Command {
             .expect("bash runs")
     }
 }
+
+#[test]
+fn a_calibration_killed_mid_run_resumes_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = fixture("calibration/good.toml");
+    calibrate(tmp.path(), &file, "whole", &[]);
+    // Killed (SIGKILL, no chance to clean up) as soon as its first generation is journalled.
+    let mut child = povsim()
+        .current_dir(tmp.path())
+        .args(["calibrate", file.to_str().unwrap(), "--out", "killed", "-q"])
+        .spawn()
+        .expect("calibrate starts");
+    let first = tmp.path().join("killed/generations/gen-000.csv");
+    let started = std::time::Instant::now();
+    while !first.exists() && started.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().expect("kill");
+    child.wait().unwrap();
+    assert!(first.is_file(), "the first generation was journalled");
+    calibrate(tmp.path(), &file, "killed", &[]);
+    assert_same(&tmp.path().join("whole"), &tmp.path().join("killed"));
+}
