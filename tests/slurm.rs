@@ -1,6 +1,7 @@
-//! The cluster path of `povsim sweep`, on a real Slurm: `--slurm` writes a job-array script,
-//! Slurm runs one array task per shard, `povsim merge` joins the shards, and the merged
-//! `sweep.csv` and `points.csv` are byte-identical to an unsharded run's.
+//! The cluster paths of `povsim sweep` and `povsim calibrate`, on a real Slurm: `--slurm`
+//! writes a job-array script, Slurm runs one array task per shard, `povsim merge` joins the
+//! shards, and the merged outputs (`sweep.csv` and `points.csv`; the calibration's posterior,
+//! summary, generations, fit and median scenario) are byte-identical to an unsharded run's.
 //!
 //! Needs a running Slurm (`.ci/slurm-up.sh`, then `export SLURM_CONF=...` as it prints;
 //! `.ci/run` does both). The test is ignored (and reported as ignored) unless the build saw
@@ -375,4 +376,96 @@ fn slurm_job_array_merges_to_the_unsharded_sweep() {
         points.lines().count() > 4,
         "points.csv should have a header and the 4 grid points:\n{points}"
     );
+}
+
+/// Shards of the cluster calibration: they must run at the same time, so no more than the
+/// one-node test cluster's CPUs (two), one CPU each.
+const CALIBRATION_SHARDS: usize = 2;
+
+#[test]
+#[cfg_attr(
+    not(povsim_require_slurm),
+    ignore = "needs a running Slurm: .ci/run starts one and sets POVSIM_REQUIRE_SLURM=1"
+)]
+fn slurm_calibration_array_merges_to_the_unsharded_calibration() {
+    if let Err(why) = slurm_ready() {
+        panic!(
+            "Slurm is not usable: {why}. Start it with .ci/slurm-up.sh and export the \
+             SLURM_CONF it prints (or run .ci/run, which does both)."
+        );
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("povsim-slurm-calibrate-")
+        .tempdir_in("/tmp")
+        .expect("temp dir in /tmp");
+    let file = tmp.path().join("small.toml");
+    fs::copy(common::fixture("calibration/good.toml"), &file).expect("copy the calibration");
+    let cluster = tmp.path().join("cluster");
+    let local = tmp.path().join("local");
+    let shards = CALIBRATION_SHARDS.to_string();
+
+    // 1. povsim writes the job-array script; Slurm runs it; task 0 merges.
+    let out = run({
+        let mut c = povsim();
+        c.current_dir(tmp.path())
+            .arg("calibrate")
+            .arg(&file)
+            .args(["--slurm", &shards])
+            .arg("--out")
+            .arg(&cluster);
+        c
+    });
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let script = cluster.join("calibrate.sbatch");
+    let out = run({
+        let mut c = slurm("sbatch");
+        c.current_dir(&cluster).arg("--parsable").arg(&script);
+        c
+    });
+    assert!(out.status.success(), "sbatch failed: {}", stderr(&out));
+    let job = stdout(&out)
+        .trim()
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let tasks = wait_for_job(&job, &cluster);
+    let failed: Vec<_> = tasks.iter().filter(|(_, s)| s != "COMPLETED").collect();
+    assert!(
+        failed.is_empty() && tasks.len() == CALIBRATION_SHARDS,
+        "array tasks: {tasks:?}\n{}",
+        diagnostics(&cluster, Some(&job))
+    );
+
+    // 2. The same calibration, unsharded, here; byte for byte the same outputs.
+    let out = run({
+        let mut c = povsim();
+        c.current_dir(tmp.path())
+            .arg("calibrate")
+            .arg(&file)
+            .arg("--out")
+            .arg(&local)
+            .arg("-q");
+        c
+    });
+    assert!(out.status.success(), "{}", stderr(&out));
+    for name in [
+        "posterior.csv",
+        "posterior_summary.csv",
+        "generations.csv",
+        "fit.csv",
+        "posterior_median.toml",
+    ] {
+        let merged = fs::read(cluster.join(name)).unwrap_or_else(|e| {
+            panic!(
+                "{name} of the cluster run: {e}\n{}",
+                diagnostics(&cluster, Some(&job))
+            )
+        });
+        let whole = fs::read(local.join(name)).expect("unsharded output");
+        assert!(
+            merged == whole,
+            "{name} differs from the unsharded calibration's"
+        );
+    }
 }
